@@ -1,0 +1,371 @@
+"""`message` objects of the REST v6 API: one model per type, with the type's rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Self
+
+from pydantic import Field, JsonValue, model_validator
+
+from provider._base import WireModel
+from provider.channels import (
+    ACTION_URL_LIMIT,
+    ACTION_URL_SCHEMES,
+    CHANNEL_RULES,
+    DEFAULT_TTL_UNIT,
+    FLASHCALL_CODE_LENGTHS,
+    IMAGE_URL_SCHEMES,
+    INSTANT_TEXT_LIMIT,
+    PUSH_ACTION_TITLE_LIMIT,
+    PUSH_CONTENT_URL_LIMIT,
+    PUSH_TITLE_LIMIT,
+    TELEGRAM_LINK_LIMIT,
+    VIBER_CAPTION_LIMIT,
+    ChannelRules,
+    MessageType,
+    TtlUnit,
+)
+from provider.violations import Rule, rule_error
+
+
+def describe_seconds(seconds: int) -> str:
+    """A lifetime in the largest unit that divides it: ``90 s``, ``5 min``, ``24 h``."""
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def check_text(label: str, field: str, text: str, limit: int) -> None:
+    if not text.strip():
+        raise rule_error(
+            Rule.EMPTY_TEXT, "{channel} {field} is empty", at=field, channel=label, field=field
+        )
+    if len(text) > limit:
+        raise rule_error(
+            Rule.TEXT_TOO_LONG,
+            "{channel} {field} is {length} characters long; the limit is {limit}",
+            at=field,
+            channel=label,
+            field=field,
+            length=len(text),
+            limit=limit,
+        )
+
+
+def check_length(at: str, label: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise rule_error(
+            Rule.LENGTH,
+            "{what} is {length} characters long; the limit is {limit}",
+            at=at,
+            what=label,
+            length=len(value),
+            limit=limit,
+        )
+
+
+def check_url(at: str, label: str, value: str, schemes: tuple[str, ...], rule: Rule) -> None:
+    if not value.lower().startswith(schemes):
+        raise rule_error(
+            rule,
+            "{what} must start with {schemes}",
+            at=at,
+            what=label,
+            schemes=", ".join(schemes),
+        )
+
+
+class _Lifetime(WireModel):
+    """`ttl` + `ttlUnit`; the range depends on the channel."""
+
+    channel: ClassVar[MessageType]
+
+    ttl: int | None = None
+    ttl_unit: TtlUnit | None = None
+
+    @property
+    def rules(self) -> ChannelRules:
+        return CHANNEL_RULES[self.channel]
+
+    def ttl_seconds(self) -> int | None:
+        """The lifetime in seconds; None means the account's default (ttl absent or 0)."""
+        if not self.ttl:
+            return None
+        return self.ttl * (self.ttl_unit or DEFAULT_TTL_UNIT).seconds
+
+    @model_validator(mode="after")
+    def _check_lifetime(self) -> Self:
+        rules = self.rules
+        if self.ttl_unit is not None and self.ttl is None:
+            raise rule_error(Rule.TTL_UNIT_WITHOUT_TTL, "ttlUnit is given without ttl", at="ttl")
+        if self.ttl is not None and self.ttl < 0:
+            raise rule_error(Rule.TTL_OUT_OF_RANGE, "ttl cannot be negative", at="ttl")
+        seconds = self.ttl_seconds()
+        if seconds is None:
+            return self
+        unit = self.ttl_unit or DEFAULT_TTL_UNIT
+        given = f"{self.ttl} {unit.value.lower()}"
+        if unit is not TtlUnit.SECONDS:
+            given += f" ({describe_seconds(seconds)})"
+        if not rules.ttl_min <= seconds <= rules.ttl_max:
+            raise rule_error(
+                Rule.TTL_OUT_OF_RANGE,
+                "{channel} lifetime must be from {min} to {max}; got {given}",
+                at="ttl",
+                channel=rules.label,
+                min=describe_seconds(rules.ttl_min),
+                max=describe_seconds(rules.ttl_max),
+                given=given,
+            )
+        if seconds % rules.ttl_step:
+            raise rule_error(
+                Rule.TTL_NOT_WHOLE_DAYS,
+                "{channel} lifetime must be whole days (1440, 2880, ... minutes); got {given}",
+                at="ttl",
+                channel=rules.label,
+                given=given,
+            )
+        return self
+
+
+class _Sender(WireModel):
+    channel: ClassVar[MessageType]
+
+    service_number: str | None = None
+
+    @model_validator(mode="after")
+    def _check_sender(self) -> Self:
+        rules = CHANNEL_RULES[self.channel]
+        if rules.sender_required and not self.service_number:
+            raise rule_error(
+                Rule.SENDER_REQUIRED,
+                "{channel} needs a sender name (serviceNumber)",
+                at="serviceNumber",
+                channel=rules.label,
+            )
+        return self
+
+
+class _Text(WireModel):
+    channel: ClassVar[MessageType]
+
+    text: str
+
+    @model_validator(mode="after")
+    def _check_text(self) -> Self:
+        rules = CHANNEL_RULES[self.channel]
+        check_text(rules.label, "text", self.text, rules.text_limit)
+        return self
+
+
+# --- instant content (Viber, WhatsApp) -------------------------------------------------
+
+
+class TextContentData(WireModel):
+    text: str
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        check_text("Message", "text", self.text, INSTANT_TEXT_LIMIT)
+        return self
+
+
+class ImageContentData(WireModel):
+    image_url: str = Field(alias="imageURL")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        check_url("imageURL", "imageURL", self.image_url, IMAGE_URL_SCHEMES, Rule.IMAGE_URL)
+        return self
+
+
+class ButtonContentData(WireModel):
+    text: str
+    caption: str
+    action: str
+    image_url: str | None = Field(default=None, alias="imageURL")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        check_text("Viber", "text", self.text, INSTANT_TEXT_LIMIT)
+        if not self.caption.strip() or len(self.caption) > VIBER_CAPTION_LIMIT:
+            raise rule_error(
+                Rule.CAPTION,
+                "the button caption must be 1 to {limit} characters; it is {length}",
+                at="caption",
+                limit=VIBER_CAPTION_LIMIT,
+                length=len(self.caption.strip()),
+            )
+        check_length("action", "The button action", self.action, ACTION_URL_LIMIT)
+        check_url("action", "The button action", self.action, ACTION_URL_SCHEMES, Rule.ACTION_URL)
+        if self.image_url is not None:
+            check_url("imageURL", "imageURL", self.image_url, IMAGE_URL_SCHEMES, Rule.IMAGE_URL)
+        return self
+
+
+class TextContent(WireModel):
+    type: Literal["TEXT"] = "TEXT"
+    data: TextContentData
+
+
+class ImageContent(WireModel):
+    type: Literal["IMAGE_URL"] = "IMAGE_URL"
+    data: ImageContentData
+
+
+class ButtonContent(WireModel):
+    type: Literal["BUTTON"] = "BUTTON"
+    data: ButtonContentData
+
+
+ViberContent = Annotated[TextContent | ImageContent | ButtonContent, Field(discriminator="type")]
+WhatsAppContent = Annotated[TextContent | ImageContent, Field(discriminator="type")]
+
+
+# --- data of each message type ---------------------------------------------------------
+
+
+class SmsData(_Text, _Sender, _Lifetime):
+    channel: ClassVar[MessageType] = MessageType.SMS
+
+
+class ViberData(_Sender, _Lifetime):
+    channel: ClassVar[MessageType] = MessageType.VIBER
+    instant_content: ViberContent
+
+
+class VkData(_Text, _Sender, _Lifetime):
+    channel: ClassVar[MessageType] = MessageType.VK
+
+
+class PushAction(WireModel):
+    title: str
+    action: str
+    options: JsonValue = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        check_length("title", "A push action title", self.title, PUSH_ACTION_TITLE_LIMIT)
+        return self
+
+
+class PushContent(WireModel):
+    content_category: Literal["IMAGE", "HTML"] | None = None
+    content_url: str | None = None
+    actions: list[PushAction] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        check_length("contentUrl", "contentUrl", self.content_url, PUSH_CONTENT_URL_LIMIT)
+        return self
+
+
+class PushExtraOption(WireModel):
+    # This object alone keeps snake_case on the wire.
+    model_config = WireModel.model_config | {"alias_generator": None}
+
+    param_name: str
+    param_value: str
+
+
+class PushData(_Text, _Sender, _Lifetime):
+    channel: ClassVar[MessageType] = MessageType.PUSH
+    title: str | None = None
+    external_user_id: str | None = None
+    primary_on: bool | None = None
+    content: PushContent | None = None
+    device_subscriptions: list[JsonValue] | None = None
+    custom_payload: dict[str, JsonValue] | None = None
+    callback_data: str | None = None
+    extra_options: list[PushExtraOption] | None = None
+
+    @model_validator(mode="after")
+    def _check_title(self) -> Self:
+        check_length("title", "The push title", self.title, PUSH_TITLE_LIMIT)
+        return self
+
+
+class TelegramData(_Text, _Sender, _Lifetime):
+    channel: ClassVar[MessageType] = MessageType.TELEGRAM
+    link: str | None = None
+
+    @model_validator(mode="after")
+    def _check_link(self) -> Self:
+        check_length("link", "The Telegram link", self.link, TELEGRAM_LINK_LIMIT)
+        return self
+
+
+class WhatsAppData(_Sender, _Lifetime):
+    channel: ClassVar[MessageType] = MessageType.WHATSAPP
+    instant_content: WhatsAppContent
+
+
+class FlashingCallData(_Lifetime):
+    """The code goes in `text`; no sender (the call comes from the platform's number range)."""
+
+    channel: ClassVar[MessageType] = MessageType.FLASHINGCALL
+    text: str
+
+    @model_validator(mode="after")
+    def _check_code(self) -> Self:
+        if (
+            not (self.text.isascii() and self.text.isdigit())
+            or len(self.text) not in FLASHCALL_CODE_LENGTHS
+        ):
+            raise rule_error(
+                Rule.FLASHCALL_CODE,
+                "FlashingCall text must be the code alone: {lengths} digits",
+                at="text",
+                lengths=" or ".join(str(n) for n in FLASHCALL_CODE_LENGTHS),
+            )
+        return self
+
+
+# --- messages -------------------------------------------------------------------------
+
+
+class SmsMessage(WireModel):
+    type: Literal["SMS"] = "SMS"
+    data: SmsData
+
+
+class ViberMessage(WireModel):
+    type: Literal["VIBER"] = "VIBER"
+    data: ViberData
+
+
+class VkMessage(WireModel):
+    type: Literal["VK"] = "VK"
+    data: VkData
+
+
+class PushMessage(WireModel):
+    type: Literal["PUSH"] = "PUSH"
+    data: PushData
+
+
+class TelegramMessage(WireModel):
+    type: Literal["TELEGRAM"] = "TELEGRAM"
+    data: TelegramData
+
+
+class WhatsAppMessage(WireModel):
+    type: Literal["WHATSAPP"] = "WHATSAPP"
+    data: WhatsAppData
+
+
+class FlashingCallMessage(WireModel):
+    type: Literal["FLASHINGCALL"] = "FLASHINGCALL"
+    data: FlashingCallData
+
+
+Message = Annotated[
+    SmsMessage
+    | ViberMessage
+    | VkMessage
+    | PushMessage
+    | TelegramMessage
+    | WhatsAppMessage
+    | FlashingCallMessage,
+    Field(discriminator="type"),
+]
