@@ -121,6 +121,9 @@ ERROR_CODES: Mapping[int, ErrorCode] = MappingProxyType(
 class ProviderError(Exception):
     """Anything that went wrong talking to the platform."""
 
+    partner_id: str | None = None
+    """The `id` of the send this error is about: retry with it, never with a new one."""
+
 
 class ProviderAPIError(ProviderError):
     """The platform answered, with an error."""
@@ -132,11 +135,14 @@ class ProviderAPIError(ProviderError):
         http_status: int,
         description: str,
         extended_description: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.code = code
         self.http_status = http_status
         self.description = description
         self.extended_description = extended_description
+        self.retry_after = retry_after
+        """Seconds the platform asked us to wait (Retry-After), if it said."""
         known = ERROR_CODES.get(code) if code is not None else None
         self.explanation = known.explanation if known else "The platform returned an error."
         details = f": {extended_description}" if extended_description else ""
@@ -198,6 +204,7 @@ def api_error(
     http_status: int,
     description: str,
     extended_description: str | None = None,
+    retry_after: float | None = None,
 ) -> ProviderAPIError:
     """The right subclass for a code; an unknown code is classified by its HTTP status."""
     cls = _CLASS_BY_CODE.get(code) if code is not None else None
@@ -217,6 +224,7 @@ def api_error(
         http_status=http_status,
         description=description,
         extended_description=extended_description,
+        retry_after=retry_after,
     )
 
 

@@ -17,6 +17,9 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015().]")
 _DIGITS = re.compile(r"\+?\d+")
 # A Russian number written with the domestic trunk prefix: 8 + ten digits.
 _RUSSIAN_TRUNK = re.compile(r"8\d{10}")
+# No subscriber anywhere has a shorter number with its country code (Niue: +683 4002);
+# some countries' metadata allows shorter ones, which are service codes, not subscribers.
+_MIN_DIGITS = 7
 
 
 class PhoneNumberError(ValueError):
@@ -60,6 +63,8 @@ def parse_phone(raw: str) -> PhoneNumber:
         raise PhoneNumberError(raw, "it is empty")
     if not _DIGITS.fullmatch(text):
         raise PhoneNumberError(raw, "only digits, '+', spaces, dashes and brackets are allowed")
+    if len(text.lstrip("+")) < _MIN_DIGITS:
+        raise PhoneNumberError(raw, "it is too short for a number with its country code")
     if text.startswith("+"):
         international = text
     elif _RUSSIAN_TRUNK.fullmatch(text):
@@ -70,7 +75,10 @@ def parse_phone(raw: str) -> PhoneNumber:
         number = phonenumbers.parse(international, None)
     except phonenumbers.NumberParseException as exc:
         raise PhoneNumberError(raw, "no country code can be recognised") from exc
-    if not phonenumbers.is_possible_number(number):
+    # IS_POSSIBLE_LOCAL_ONLY (a number without its area code) is not enough: the platform
+    # needs the whole international number.
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise PhoneNumberError(
             raw, "it has the wrong number of digits for its country (country code first)"
         )

@@ -82,6 +82,8 @@ def describe(exc: ValidationError) -> list[Violation]:
         kind = error["type"]
         message = _GENERIC_MESSAGES.get(kind, error["msg"])
         if kind in ("union_tag_invalid", "union_tag_not_found"):
+            # pydantic points at the union; the offending field is its tag.
+            path = f"{path}.type" if path else "type"
             message = _tag_message(ctx)
         violations.append(Violation(path, kind, message, ctx))
     return violations

@@ -1,0 +1,71 @@
+"""The sandbox platform: an emulator of the platform's REST v6 send API.
+
+Run alone with ``python -m provider.sandbox --port N`` or in-process::
+
+    async with Sandbox(SandboxConfig(time_scale=0.01)).running(port=0) as sb:
+        ...  # POST to sb.rest_url; look at sb.received, sb.sends, sb.reports_posted
+
+``POST /rest/send`` checks and answers like the platform (error codes and HTTP statuses
+from `provider.errors.ERROR_CODES`), then POSTs delivery reports to the request's
+notifyUrl, else to the account's report URL (``--report-url``), else keeps them only.
+
+Outcomes, by the LAST DIGIT of destAddr:
+
+=========  ==============================================================================
+digit      what happens to every step of the send
+=========  ==============================================================================
+0, 6-9     SEND, DELIVERED, then READ (READ only for channels that report it: not SMS,
+           not FlashingCall)
+1          SEND, then UNDELIVERED: absent-subscriber (errorCode 2) where the type has that
+           code (SMS, Viber), else the type's first error code (VK, Push, Telegram:
+           1 unknown; WhatsApp: 3 call-barred; FlashingCall: 1 unknown)
+2          SEND, DELIVERED, never READ
+3          SEND only: no final status ever (like the operator without SMS statuses)
+4          only SMS gets through: SMS steps SEND, DELIVERED; every other step SEND,
+           UNDELIVERED as for 1 (a cascade ending in SMS falls through to it)
+5          the course of 0, posted out of order and twice: latest status first, down to
+           SEND, then the same run again (e.g. READ, DELIVERED, SEND, READ, DELIVERED, SEND)
+=========  ==============================================================================
+
+Timing, in simulated seconds after a step starts: SEND at +1, DELIVERED/UNDELIVERED at +3,
+READ at +6 (outcome 5 posts everything at the time of its last status). Real seconds are
+simulated seconds times ``--time-scale``. Report dates are on the simulated clock, in
+Moscow time (``+0300``).
+
+Cascades: the next link is sent when a step did not reach the link's ``state``
+(DELIVERED, or READ) - right after a final UNDELIVERED, otherwise when the step's ttl runs
+out (no ttl: the account default, 600 s). A step that reaches the state ends the chain.
+Every step reports with its own type, sourceAddr (its serviceNumber, else ``SANDBOX``)
+and text, under the send's mtNum and partner id.
+
+``registeredDelivery``: 0 no reports, 1 (default) all, 2 only UNDELIVERED.
+
+Duplicate control is on: the same partner ``id`` with the same request answers the same
+mtNum and sends nothing new; the same ``id`` with a different request is refused with code
+10 (HTTP 409).
+
+Test control: ``POST /_sandbox/faults`` with ``{"fail": {"status": 503, "count": 2}}``
+(503 -> code 1, 429 -> code 3, 500 -> code 100; optional ``"retryAfter": N`` adds a
+``Retry-After`` header), ``{"hang": {"seconds": 5, "count": 1}}``
+or ``{"reset": true}``; ``GET /_sandbox/sends`` returns what the sandbox received and did.
+These endpoints are not behind the account's credentials: the sandbox is a test double.
+"""
+
+from provider.sandbox.app import RunningSandbox, Sandbox
+from provider.sandbox.config import SandboxConfig
+from provider.sandbox.delivery import ReportAttempt
+from provider.sandbox.faults import Faults
+from provider.sandbox.ledger import ReceivedRequest, SendRecord
+from provider.sandbox.scenarios import OUTCOME_BY_DIGIT, Outcome
+
+__all__ = [
+    "OUTCOME_BY_DIGIT",
+    "Faults",
+    "Outcome",
+    "ReceivedRequest",
+    "ReportAttempt",
+    "RunningSandbox",
+    "Sandbox",
+    "SandboxConfig",
+    "SendRecord",
+]

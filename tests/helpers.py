@@ -1,0 +1,183 @@
+"""Reusable test helpers: request bodies with valid defaults, a report receiver, a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import pprint
+import socket
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+SANDBOX_LOGIN = "sandbox"
+SANDBOX_PASSWORD = "sandbox"
+
+JsonObject = dict[str, Any]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for servers that cannot take port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def phone(last_digit: int | str = 0) -> str:
+    """A Russian mobile number ending in `last_digit`: the sandbox's outcome selector."""
+    return f"7900123456{last_digit}"
+
+
+# --- message objects (wire shape) --------------------------------------------------------
+
+
+def sms(text: str = "Test message", **data: Any) -> JsonObject:
+    return {"type": "SMS", "data": {"text": text, **data}}
+
+
+def viber(text: str = "Test message", service_number: str = "Viber Co", **data: Any) -> JsonObject:
+    content = {"type": "TEXT", "data": {"text": text}}
+    return {
+        "type": "VIBER",
+        "data": {"instantContent": content, "serviceNumber": service_number, **data},
+    }
+
+
+def vk(text: str = "Test message", service_number: str = "VK Co", **data: Any) -> JsonObject:
+    return {"type": "VK", "data": {"text": text, "serviceNumber": service_number, **data}}
+
+
+def flashcall(code: str = "1234", ttl: int = 1) -> JsonObject:
+    return {"type": "FLASHINGCALL", "data": {"text": code, "ttl": ttl}}
+
+
+def link(state: str, message: JsonObject, next_link: JsonObject | None = None) -> JsonObject:
+    """A `cascadeChainLink` / `nextLink` object."""
+    result: JsonObject = {"state": state, "message": message}
+    if next_link is not None:
+        result["nextLink"] = next_link
+    return result
+
+
+def send_body(
+    message: JsonObject | None = None, *, dest: str | None = None, **fields: Any
+) -> JsonObject:
+    """A valid REST v6 send body (sandbox credentials, an SMS to a number ending in 0).
+
+    `fields` use the wire names and override anything: ``send_body(notifyUrl=url, id="7")``.
+    """
+    body: JsonObject = {
+        "login": SANDBOX_LOGIN,
+        "password": SANDBOX_PASSWORD,
+        "destAddr": dest or phone(0),
+        "message": message or sms(),
+    }
+    body.update(fields)
+    return body
+
+
+def statuses(reports: list[JsonObject]) -> list[tuple[str, int]]:
+    """(type, status) of each report, in arrival order."""
+    return [(r["type"], r["status"]) for r in reports]
+
+
+# --- the partner's side: a receiver of delivery reports ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedPost:
+    path: str
+    status: int
+    """What the receiver answered."""
+    body: JsonObject | None
+    """None when the body was not a JSON object."""
+
+
+class ReportReceiver:
+    """A small HTTP server recording every report POSTed to it (any path under `url`).
+
+    `reports` holds the JSON bodies it accepted (answered 2xx), in arrival order; `posts`
+    holds every POST with the status answered, refusals included.
+    """
+
+    def __init__(self) -> None:
+        self.reports: list[JsonObject] = []
+        self.posts: list[ReceivedPost] = []
+        self._answers: deque[int] = deque()
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("the receiver is not running")
+        return self._url
+
+    def respond_with(self, status: int, count: int = 1) -> None:
+        """Answer the next `count` POSTs with `status` (e.g. 503) instead of 200."""
+        self._answers.extend([status] * count)
+
+    async def wait_for(
+        self,
+        predicate: Callable[[list[JsonObject]], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 - the deadline is the point of this helper
+    ) -> list[JsonObject]:
+        """Wait until `predicate(reports)` holds; returns a copy of the reports then.
+
+        Woken by each arrival (no polling); on timeout, AssertionError shows what came.
+        """
+        async with self._changed:
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._changed.wait_for(lambda: predicate(self.reports))
+            except TimeoutError:
+                raise AssertionError(
+                    f"the reports did not match within {timeout} s; received "
+                    f"{len(self.reports)}:\n{pprint.pformat(self.reports)}"
+                ) from None
+            return list(self.reports)
+
+    async def wait_for_count(
+        self,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - as wait_for
+    ) -> list[JsonObject]:
+        return await self.wait_for(lambda reports: len(reports) >= count, timeout)
+
+    async def start(self, host: str = "127.0.0.1") -> None:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, 0).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        port = runner.addresses[0][1]
+        self._url = f"http://{host}:{port}/reports/test-token"
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        try:
+            data = await request.json()
+        except ValueError:
+            data = None
+        body = data if isinstance(data, dict) else None
+        default = 200 if body is not None else 400
+        status = self._answers.popleft() if self._answers else default
+        async with self._changed:
+            self.posts.append(ReceivedPost(request.path, status, body))
+            if body is not None and status < 300:
+                self.reports.append(body)
+            self._changed.notify_all()
+        return web.json_response({"ok": status < 300}, status=status)
