@@ -1,0 +1,293 @@
+"""The one object that owns the SQLite file: connections, write discipline, migrations.
+
+Write discipline. The status receiver (aiohttp, same process), the bot's handlers, the
+legacy poller and possibly a second process all write to one file. SQLite allows one
+writer at a time, so:
+
+* one *writer* connection per process, guarded by an ``asyncio.Lock``; every write is one
+  short ``BEGIN IMMEDIATE ... COMMIT`` (:meth:`Database.transaction`). IMMEDIATE takes the
+  file's write lock up front, where ``busy_timeout`` applies; a deferred transaction that
+  upgrades from read to write can fail at once with SQLITE_BUSY and no retry;
+* no network I/O inside a transaction: repository methods take plain values, so a
+  transaction never waits for Telegram or the platform;
+* a separate *reader* connection (``query_only``) serves lookups, so a read never sees a
+  half-done write of this process and never queues behind the write lock (WAL readers
+  do not block writers and vice versa).
+
+Durability. ``journal_mode=WAL`` with ``synchronous=NORMAL``: a committed transaction
+survives a crash of the process (SIGKILL); only an OS crash or power loss may lose the last
+few commits, never corrupt the file. That is the right trade for status events, which the
+platform redelivers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import json
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+
+import aiosqlite
+
+from storage.errors import DatabaseTooNewError, MigrationError, SQLiteTooOldError, StorageError
+from storage.migrations import Migration, check_sequence, load_migrations
+from storage.secrets_scrub import Scrubber
+from storage.timeutil import Clock, utc_now
+
+SqlParams = Sequence[Any] | Mapping[str, Any]
+
+MIN_SQLITE_VERSION: Final = (3, 37, 0)
+"""STRICT tables (3.37), RETURNING (3.35)."""
+
+DEFAULT_BUSY_TIMEOUT: Final = 10.0
+"""Seconds a writer waits for another process's transaction; ours last milliseconds."""
+
+_in_transaction: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
+    "storage_in_transaction", default=None
+)
+
+
+class Transaction:
+    """Statements inside one ``BEGIN IMMEDIATE`` transaction on the writer connection."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._open = True
+
+    async def execute(self, sql: str, params: SqlParams = ()) -> list[sqlite3.Row]:
+        """Run one statement and return its rows (use RETURNING to learn what changed).
+
+        ``execute_fetchall`` runs the statement to completion on aiosqlite's thread, so no
+        cursor outlives the call.
+        """
+        if not self._open:
+            raise RuntimeError("transaction already finished")
+        return list(await self._connection.execute_fetchall(sql, params))
+
+    async def fetch_one(self, sql: str, params: SqlParams = ()) -> sqlite3.Row | None:
+        rows = await self.execute(sql, params)
+        return rows[0] if rows else None
+
+    def _finish(self) -> None:
+        self._open = False
+
+
+class Database:
+    """An open storage file: create with :meth:`open`, close with :meth:`close`/``async with``."""
+
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        *,
+        clock: Clock,
+        scrubber: Scrubber,
+    ) -> None:
+        self._path = path
+        self._writer = writer
+        self._reader = reader
+        self._clock = clock
+        self._scrubber = scrubber
+        self._write_lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        migrations: Sequence[Migration] | None = None,
+        clock: Clock = utc_now,
+        literal_secrets: Iterable[str] = (),
+    ) -> Database:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``migrations`` defaults to the packaged ``storage/migrations/*.sql``; tests pass a
+        prefix of them to build old databases. ``literal_secrets`` (the configured platform
+        password, the bot token) are scrubbed from every stored payload wherever they occur.
+        Raises :class:`DatabaseTooNewError` when the file is newer than ``migrations``.
+        """
+        if sqlite3.sqlite_version_info < MIN_SQLITE_VERSION:
+            raise SQLiteTooOldError(sqlite3.sqlite_version, ".".join(map(str, MIN_SQLITE_VERSION)))
+        chosen = tuple(load_migrations() if migrations is None else migrations)
+        check_sequence(list(chosen))
+        file = Path(path)
+        file.parent.mkdir(parents=True, exist_ok=True)
+
+        writer = await _connect(file, busy_timeout)
+        try:
+            reader = await _connect(file, busy_timeout)
+        except BaseException:
+            await writer.close()
+            raise
+        db = cls(file, writer, reader, clock=clock, scrubber=Scrubber(literal_secrets))
+        try:
+            await db._configure(busy_timeout)
+            await db._migrate(chosen)
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    async def _configure(self, busy_timeout: float) -> None:
+        timeout_ms = int(busy_timeout * 1000)
+        # busy_timeout first: switching a fresh file to WAL needs a lock another process
+        # opening the same file at the same moment may hold.
+        for connection in (self._writer, self._reader):
+            await connection.execute_fetchall(f"PRAGMA busy_timeout = {timeout_ms}")
+        rows = list(await self._writer.execute_fetchall("PRAGMA journal_mode = WAL"))
+        mode = str(rows[0][0]).lower() if rows else "?"
+        if mode != "wal":
+            raise StorageError(
+                f"{self._path}: could not enable WAL (journal_mode is {mode!r}); "
+                "a network or read-only filesystem?"
+            )
+        await self._writer.execute_fetchall("PRAGMA synchronous = NORMAL")
+        await self._writer.execute_fetchall("PRAGMA foreign_keys = ON")
+        await self._reader.execute_fetchall("PRAGMA query_only = ON")
+
+    async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
+        latest = len(migrations)
+        current = await self._writer_user_version()
+        if current > latest:
+            raise DatabaseTooNewError(self._path, current, latest)
+        for migration in migrations[current:]:
+            async with self.transaction() as tx:
+                # Re-read under the write lock: another process may have migrated meanwhile.
+                row = await tx.fetch_one("PRAGMA user_version")
+                version = int(row[0]) if row else 0
+                if version > latest:
+                    raise DatabaseTooNewError(self._path, version, latest)
+                if version >= migration.version:
+                    continue
+                for statement in migration.statements:
+                    try:
+                        await tx.execute(statement)
+                    except sqlite3.Error as exc:
+                        raise MigrationError(
+                            f"migration {migration.version:04d}_{migration.name} failed and "
+                            f"was rolled back ({exc}); statement: {statement[:200]!r}"
+                        ) from exc
+                # Inside the same transaction: the bump commits or rolls back with the DDL.
+                await tx.execute(f"PRAGMA user_version = {migration.version:d}")
+
+    async def _writer_user_version(self) -> int:
+        rows = list(await self._writer.execute_fetchall("PRAGMA user_version"))
+        return int(rows[0][0])
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def to_json(self, payload: Any) -> str:
+        """Serialise a payload for storage; the only way JSON reaches the file, so it scrubs."""
+        return json.dumps(self._scrubber.scrub(payload), ensure_ascii=False, sort_keys=True)
+
+    def scrub_text(self, text: str) -> str:
+        return self._scrubber.scrub_text(text)
+
+    async def user_version(self) -> int:
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One short write transaction; commits on normal exit, rolls back on any exception.
+
+        Must not be nested (that would deadlock on the write lock, so it raises instead),
+        and the body must not await anything but the transaction's own statements.
+        """
+        if _in_transaction.get() is self:
+            raise RuntimeError("nested Database.transaction(): reuse the outer Transaction")
+        async with self._write_lock:
+            token = _in_transaction.set(self)
+            try:
+                await self._begin()
+                tx = Transaction(self._writer)
+                try:
+                    yield tx
+                    await self._writer.execute_fetchall("COMMIT")
+                except BaseException:
+                    await self._rollback_quietly()
+                    raise
+                finally:
+                    tx._finish()
+            finally:
+                _in_transaction.reset(token)
+
+    async def _begin(self) -> None:
+        try:
+            await self._writer.execute_fetchall("BEGIN IMMEDIATE")
+        except BaseException:
+            # Cancelled while waiting: the BEGIN still runs on aiosqlite's thread later.
+            # Statements run in FIFO order, so queueing a ROLLBACK now undoes it before the
+            # next writer's BEGIN; if BEGIN itself failed, the ROLLBACK is a harmless error.
+            await self._rollback_quietly()
+            raise
+
+    async def _rollback_quietly(self) -> None:
+        # "no transaction is active" is fine: it never began, or COMMIT already succeeded.
+        with contextlib.suppress(sqlite3.OperationalError):
+            await self._writer.execute_fetchall("ROLLBACK")
+
+    async def fetch_all(self, sql: str, params: SqlParams = ()) -> list[sqlite3.Row]:
+        """A read on the reader connection: sees only committed data."""
+        return list(await self._reader.execute_fetchall(sql, params))
+
+    async def fetch_one(self, sql: str, params: SqlParams = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def close(self) -> None:
+        """Close both connections, after any transaction in flight has finished."""
+        if self._closed:
+            return
+        self._closed = True
+        async with self._write_lock:
+            try:
+                await self._reader.close()
+            finally:
+                await self._writer.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def load_json_object(text: str | None) -> dict[str, Any]:
+    """Decode a stored JSON object column (NULL or a non-object decodes as ``{}``)."""
+    if text is None:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+async def _connect(path: Path, busy_timeout: float) -> aiosqlite.Connection:
+    # isolation_level=None: the sqlite3 module must not open transactions behind our back;
+    # Database.transaction issues BEGIN IMMEDIATE / COMMIT itself.
+    connection = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "Database", "SqlParams", "Transaction", "load_json_object"]

@@ -1,0 +1,46 @@
+"""The input shape of a status observation, shared by statuses and outside reports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.timeutil import to_db_optional
+
+
+@dataclass(frozen=True, slots=True)
+class NewStatusEvent:
+    """One status observation: a REST delivery report or a legacy poll result.
+
+    Storage does not import the provider's models; the pipeline maps them onto this.
+    Which send it belongs to is resolved from ``send_id`` (the legacy poller knows it),
+    else ``mt_num``, else ``partner_id`` (a report may beat ``mark_accepted`` to the
+    database, and it always carries our partner id).
+    """
+
+    step_type: str
+    """REST: the message type of the step ("SMS", "VIBER"...); legacy: the channel."""
+    status: str
+    """A name from :data:`storage.status_ranks.STATUS_TABLE`."""
+    mt_num: str | None = None
+    partner_id: str | None = None
+    send_id: int | None = None
+    error_code: int | None = None
+    done_at: datetime | None = None
+    submitted_at: datetime | None = None
+    destination: str | None = None
+    """Used only for reports about traffic the bot did not send (/trace)."""
+    raw: Mapping[str, Any] | None = None
+    """The report as received (scrubbed before storing)."""
+
+
+def natural_key(*parts: str | int | None) -> str:
+    """Readable dedupe key: the JSON array of the fields that identify one observation."""
+    return json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+
+
+def done_key(event: NewStatusEvent) -> str | None:
+    return to_db_optional(event.done_at)
