@@ -25,7 +25,6 @@ class Rule(StrEnum):
     TTL_NOT_WHOLE_DAYS = "ttl_not_whole_days"
     TTL_UNIT_WITHOUT_TTL = "ttl_unit_without_ttl"
     SENDER_REQUIRED = "sender_required"
-    SENDER_NOT_ALLOWED = "sender_not_allowed"
     PHONE_INVALID = "phone_invalid"
     FLASHCALL_CODE = "flashcall_code"
     CAPTION = "caption"
@@ -38,7 +37,6 @@ class Rule(StrEnum):
     TIME_OF_DAY = "time_of_day"
     DEADLINE = "deadline"
     CASCADE_STATE = "cascade_state"
-    PARTNER_ID = "partner_id"
 
 
 def rule_error(

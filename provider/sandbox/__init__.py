@@ -1,4 +1,4 @@
-"""The sandbox platform: an emulator of the platform's REST v6 send API.
+"""The sandbox platform: an emulator of the platform's REST v6 send API and legacy API.
 
 Run alone with ``python -m provider.sandbox --port N`` or in-process::
 
@@ -49,6 +49,21 @@ Test control: ``POST /_sandbox/faults`` with ``{"fail": {"status": 503, "count":
 ``Retry-After`` header), ``{"hang": {"seconds": 5, "count": 1}}``
 or ``{"reset": true}``; ``GET /_sandbox/sends`` returns what the sandbox received and did.
 These endpoints are not behind the account's credentials: the sandbox is a test double.
+
+Legacy HTTPS API (`provider.sandbox.legacy`), same account, same outcome digits:
+``GET /sendmessage.php`` (send with ``phone=``, state with ``id_message=``),
+``POST /sendmessagejson.php`` (``{"message": [...]}`` or ``{"state": [...]}``),
+``POST /xml/message.php`` and ``POST /xml/state_message.php``, answered in the page's
+shapes. No callbacks: states are polled and move with the simulated clock, a cascade going
+through its channels by priority (`legacy_course` maps each outcome to legacy states:
+absent-subscriber -> expired, other undelivered -> not_deliver, no final status ->
+partly_deliver when the channel's lifetime ends). Refusals are texts (HTTP 200): wrong
+credentials, an identical request within a simulated minute (the page's own text), a
+broken rule (the `provider.legacy` models' words) per message or per phone. A repeated
+client_id_message with the same content answers the same ids and sends nothing; with other
+content it is refused for that phone. The fault switches apply to the next request of
+either API. Tests read ``sb.legacy.received``, ``sb.legacy.messages`` and
+``sb.legacy.snapshot(id_message)``; ``GET /_sandbox/sends`` has them under ``legacy``.
 """
 
 from provider.sandbox.app import RunningSandbox, Sandbox
@@ -56,11 +71,16 @@ from provider.sandbox.config import SandboxConfig
 from provider.sandbox.delivery import ReportAttempt
 from provider.sandbox.faults import Faults
 from provider.sandbox.ledger import ReceivedRequest, SendRecord
+from provider.sandbox.legacy import LegacyApi
+from provider.sandbox.legacy_ledger import LegacyReceived, LegacyRecord
 from provider.sandbox.scenarios import OUTCOME_BY_DIGIT, Outcome
 
 __all__ = [
     "OUTCOME_BY_DIGIT",
     "Faults",
+    "LegacyApi",
+    "LegacyReceived",
+    "LegacyRecord",
     "Outcome",
     "ReceivedRequest",
     "ReportAttempt",

@@ -30,6 +30,7 @@ from provider.sandbox.ledger import (
     ReceivedRequest,
     SendRecord,
 )
+from provider.sandbox.legacy import LegacyApi
 from provider.sandbox.rest import (
     DUPLICATE,
     Refusal,
@@ -67,6 +68,8 @@ class Sandbox:
         self._ledger = Ledger(duplicate_control=self.config.duplicate_control)
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()
+        self.legacy = LegacyApi(self.config, self.faults, self._closing, self._ledger.next_mt_num)
+        """The legacy GET/JSON/XML endpoints: what they received and accepted."""
         self._poster: ReportPoster | None = None
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
@@ -145,6 +148,7 @@ class Sandbox:
                 for a in self.reports_posted
             ],
             "faults": self.faults.pending(),
+            "legacy": self.legacy.summary(),
         }
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -152,6 +156,7 @@ class Sandbox:
     def make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post(REST_PATH, self._rest_send)
+        self.legacy.add_routes(app.router)
         app.router.add_post("/_sandbox/faults", self._set_faults)
         app.router.add_get("/_sandbox/sends", self._get_sends)
         app.on_shutdown.append(self._on_shutdown)

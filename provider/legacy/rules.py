@@ -1,0 +1,159 @@
+"""Every rule and fixed text of the legacy HTTPS API (GET / JSON / XML), written once.
+
+The request models, the client, the sandbox's legacy endpoints and the bot's messages read
+these from here. Facts shared with the REST API (a Viber text's length, a Viber lifetime's
+range, SMS length) come from `provider.channels`, so they stay one fact.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from provider.channels import (
+    ACTION_URL_LIMIT,
+    ACTION_URL_SCHEMES,
+    CHANNEL_RULES,
+    IMAGE_URL_SCHEMES,
+    MINUTE,
+    MessageType,
+)
+
+
+class LegacyChannel(StrEnum):
+    """The only channels of the legacy API; the value is the wire suffix (send_viber)."""
+
+    VIBER = "viber"
+    VK = "vk"
+    SMS = "sms"
+
+    @property
+    def message_type(self) -> MessageType:
+        return _MESSAGE_TYPES[self]
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_RULES[self.message_type].label
+
+    @property
+    def priority_field(self) -> str:
+        return f"send_{self.value}"
+
+
+_MESSAGE_TYPES = {
+    LegacyChannel.VIBER: MessageType.VIBER,
+    LegacyChannel.VK: MessageType.VK,
+    LegacyChannel.SMS: MessageType.SMS,
+}
+
+CHANNEL_ORDER: tuple[LegacyChannel, ...] = (
+    LegacyChannel.VIBER,
+    LegacyChannel.VK,
+    LegacyChannel.SMS,
+)
+"""Ties between equal priorities are broken in this order (the seed's own listing order);
+the page does not say what the platform does with equal priorities."""
+
+PRIORITY_UNUSED = 0
+PRIORITY_MIN = 1
+PRIORITY_MAX = 9
+"""send_viber / send_vk / send_sms: 0 = channel not used, 1..9 = order of trial (1 first)."""
+
+VIBER_TEXT_LIMIT = CHANNEL_RULES[MessageType.VIBER].text_limit
+"""1000, as in the REST API: the same platform's Viber."""
+SMS_TEXT_LIMIT = CHANNEL_RULES[MessageType.SMS].text_limit
+"""The legacy page gives no SMS limit; the platform's SMS limit (REST) is assumed."""
+BUTTON_TEXT_LIMIT = 19
+"""button_text: at most 19 characters (REST's caption allows 30; this API is stricter)."""
+BUTTON_URL_LIMIT = ACTION_URL_LIMIT
+BUTTON_URL_SCHEMES = ACTION_URL_SCHEMES
+"""A Viber button's link, whichever API carries it."""
+IMAGE_LINK_SCHEMES = IMAGE_URL_SCHEMES
+
+VALIDITY_PERIOD_VIBER_DEFAULT = 60
+"""Minutes, when validity_period_viber is absent."""
+VALIDITY_PERIOD_VIBER_MIN = max(1, -(-CHANNEL_RULES[MessageType.VIBER].ttl_min // MINUTE))
+VALIDITY_PERIOD_VIBER_MAX = CHANNEL_RULES[MessageType.VIBER].ttl_max // MINUTE
+"""Minutes: the Viber lifetime range of the platform (30 s .. 24 h) in whole minutes."""
+
+NAME_DELIVERY_DEFAULT = "Шлюз"
+"""The campaign name the platform uses when name_delivery is empty."""
+
+TIME_SEND_FORMAT = "%Y-%m-%d %H:%M"
+"""time_send: ``YYYY-MM-DD hh:mm``."""
+TIME_CHANGE_STATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+"""time_change_state in state answers: ``YYYY-MM-DD hh:mm:ss``."""
+
+CLIENT_ID_MAX_DIGITS = 18
+"""client_id_message is a number; 18 digits always fit the platform's 64-bit integers."""
+
+IDENTICAL_REQUEST_WINDOW = 60.0
+"""Seconds: an identical request is accepted at most once in this window."""
+
+GET_URL_ADVISED_LIMIT = 2000
+"""The page advises keeping GET URLs under about 2000 characters."""
+
+TEMPLATE_KEY_PATTERN = r"[^\W\d][\w-]*"
+"""templateData keys: names the XML transport can write as element names (<Name>)."""
+
+# --- endpoints (paths under the base URL the partner is given) --------------------------
+
+GET_PATH = "/sendmessage.php"
+"""GET: send (phone=...) and state (id_message=...)."""
+JSON_PATH = "/sendmessagejson.php"
+"""JSON POST: send ({"message": [...]}) and state ({"state": [...]})."""
+XML_SEND_PATH = "/xml/message.php"
+XML_STATE_PATH = "/xml/state_message.php"
+
+# --- the platform's texts ---------------------------------------------------------------
+
+IDENTICAL_REQUEST_TEXT = "Попытка отправки более одного одинакового запроса в течение минуты"
+"""The seed's error text (GET prefixes it with ``error: ``)."""
+UNKNOWN_ID_TEXT = "Сообщение с таким ID не принималось"
+"""The seed's example of a state that is an error text."""
+
+IDENTICAL_REQUEST_MARKERS = (
+    "более одного одинакового запроса",
+    "more than one identical request",
+)
+AUTH_MARKERS = ("логин", "парол", "авториз", "login", "password", "authori")
+IP_MARKERS = ("ip-адрес", "ip адрес", "ip address", "ip-address")
+"""The legacy API answers errors as bare text with no codes, and the page documents only
+the identical-request text; these fragments (Russian and English) classify the rest."""
+
+
+def has_marker(text: str, markers: tuple[str, ...]) -> bool:
+    folded = text.casefold()
+    return any(marker in folded for marker in markers)
+
+
+# --- rule kinds -------------------------------------------------------------------------
+
+
+class LegacyRule(StrEnum):
+    """Violation kinds only the legacy API has (the shared ones are `provider.violations.Rule`).
+
+    They are raised exactly like `rule_error` raises a `Rule` (the type names the rule,
+    ``at`` the field), so `provider.violations.describe` reads both alike.
+    """
+
+    NO_CHANNEL = "no_channel"
+    PRIORITY = "priority"
+    BUTTON_INCOMPLETE = "button_incomplete"
+    IMAGE_WITHOUT_BUTTON = "image_without_button"
+    TEMPLATE_REQUIRED = "template_required"
+    TEMPLATE_DATA = "template_data"
+    TIME_SEND = "time_send"
+    CLIENT_ID = "client_id_message"
+    NO_PHONE = "no_phone"
+
+
+def legacy_rule_error(
+    rule: LegacyRule, message: str, *, at: str | None = None, **context: Any
+) -> PydanticCustomError:
+    """`provider.violations.rule_error` for a `LegacyRule` (same contract, same shape)."""
+    if at is not None:
+        context["at"] = at
+    return PydanticCustomError(rule.value, message, context or None)

@@ -1,0 +1,159 @@
+"""The legacy API's refusals as typed errors: credentials, identical requests, failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+
+import pytest
+from pydantic import SecretStr
+
+from provider.errors import (
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceUnavailableError,
+)
+from provider.legacy import IdenticalRequestError, LegacyClient, Transport, legacy_error
+from provider.legacy.rules import IDENTICAL_REQUEST_TEXT
+from provider.sandbox import RunningSandbox, Sandbox, SandboxConfig
+from tests.helpers import phone
+from tests.legacy.helpers import legacy_client, poll_pause, sms_to
+
+WRONG = "Wr0ng-pa55-that-must-not-leak"
+
+
+async def test_a_wrong_password_is_an_authentication_error_that_never_shows_it(
+    sandbox: RunningSandbox, transport: Transport, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with legacy_client(sandbox, transport, password=WRONG) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.send(sms_to(0))
+        with pytest.raises(AuthenticationError):
+            await client.states(["1"])
+
+    error = caught.value
+    assert error.code is None
+    assert "логин или пароль" in error.description
+    assert "password" in error.explanation
+    shown = [str(error), repr(error), error.explanation, "".join(traceback.format_exception(error))]
+    assert all(WRONG not in text for text in shown)
+    assert WRONG not in caplog.text
+    assert all(WRONG not in r.raw for r in sandbox.legacy.received)
+    assert not sandbox.legacy.messages
+
+
+async def test_an_identical_request_within_a_minute_is_refused(transport: Transport) -> None:
+    # A slower clock than the fixture's: the simulated minute lasts 0.6 s here, so the
+    # repeat surely falls inside it, and waiting it out stays cheap.
+    async with Sandbox(SandboxConfig(time_scale=0.01)).running() as sandbox:
+        request = sms_to(0, phones=[{"phone": phone(0), "client_id_message": "4242"}])
+        async with legacy_client(sandbox, transport) as client:
+            first = await client.send(request)
+            with pytest.raises(IdenticalRequestError) as caught:
+                await client.send(request)
+            await asyncio.sleep(poll_pause(sandbox))
+            again = await client.send(request)
+
+    error = caught.value
+    assert isinstance(error, RateLimitError)
+    assert not error.retryable
+    assert error.retry_after == 60.0
+    assert error.description == IDENTICAL_REQUEST_TEXT
+    assert "once a minute" in error.explanation
+    if transport == "get":
+        # GET has no client_id_message: after the minute the same request sends again.
+        assert len(sandbox.legacy.messages) == 2
+        assert again.id_message != first.id_message
+    else:
+        # The same client_id_message is never sent twice: the same id comes back.
+        assert error.partner_id == "4242"
+        assert again.id_message == first.id_message
+        assert len(sandbox.legacy.messages) == 1
+
+
+async def test_identical_state_requests_are_refused_too(transport: Transport) -> None:
+    async with (
+        Sandbox(SandboxConfig(time_scale=0.05)).running() as sandbox,
+        legacy_client(sandbox, transport) as client,
+    ):
+        sent = await client.send(sms_to(0))
+        await client.states([sent.id_message])
+
+        with pytest.raises(IdenticalRequestError):
+            await client.states([sent.id_message])
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [(503, ServiceUnavailableError), (429, RateLimitError), (500, InternalServerError)],
+)
+async def test_a_failing_platform_is_a_typed_error_and_not_retried(
+    client: LegacyClient,
+    sandbox: RunningSandbox,
+    status: int,
+    error_class: type[Exception],
+) -> None:
+    sandbox.faults.fail_next(1, status=status)
+
+    with pytest.raises(error_class) as caught:
+        await client.send(sms_to(0))
+
+    assert "fault switch" in str(caught.value)
+    # Only a missing answer is retried; the platform's own answer is final.
+    assert len(sandbox.legacy.received) == 1
+    assert not sandbox.legacy.messages
+
+
+async def test_a_broken_rule_the_platform_checks_is_a_bad_request(
+    client: LegacyClient, sandbox: RunningSandbox
+) -> None:
+    broken = sms_to(0).model_copy(update={"send_sms": 0})  # no channel: only it can tell
+
+    with pytest.raises(BadRequestError) as caught:
+        await client.send(broken)
+
+    assert "no channel is chosen" in caught.value.description
+    assert not sandbox.legacy.messages
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "error_class"),
+    [
+        ("error: " + IDENTICAL_REQUEST_TEXT, 200, IdenticalRequestError),
+        ("More than one identical request within a minute", 200, IdenticalRequestError),
+        ("Неверный логин или пароль", 200, AuthenticationError),
+        ("Invalid password", 200, AuthenticationError),
+        ("Доступ с этого IP-адреса запрещён", 200, PermissionDeniedError),
+        ("Недостаточно средств на счёте", 200, BadRequestError),
+        ("Service is unavailable", 503, ServiceUnavailableError),
+        ("<html>Bad Gateway</html>", 502, InternalServerError),
+    ],
+)
+def test_error_texts_are_classified(text: str, status: int, error_class: type[Exception]) -> None:
+    error = legacy_error(text, status)
+
+    assert type(error) is error_class
+    assert error.http_status == status
+    assert not error.description.startswith("error:")
+
+
+def test_the_client_refuses_an_unknown_transport() -> None:
+    with pytest.raises(ValueError, match="transport must be one of"):
+        LegacyClient("http://x", "l", SecretStr("p"), transport="soap")  # type: ignore[arg-type]
+
+
+async def test_send_takes_one_phone(client: LegacyClient) -> None:
+    with pytest.raises(ValueError, match="send_many"):
+        await client.send(sms_to(0, phones=[phone(0), phone(6)]))
+
+
+async def test_get_cannot_carry_the_json_and_xml_only_fields(sandbox: RunningSandbox) -> None:
+    async with legacy_client(sandbox, "get") as client:
+        with pytest.raises(ValueError, match="time_send cannot be sent over GET"):
+            await client.send(sms_to(0, time_send="2030-01-01 10:00"))
+    assert not sandbox.legacy.received
