@@ -11,6 +11,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY provider ./provider
+COPY locales ./locales
 RUN pip install . \
     && useradd --create-home --uid 10001 desk \
     && mkdir -p /app/data \
@@ -20,9 +21,8 @@ USER desk
 VOLUME ["/app/data"]
 EXPOSE 8081
 
-# Placeholder until the status pipeline adds GET /health on the report receiver:
-# it only proves that the bot process is alive (PID 1 is `python -m bot`).
+# GET /health on the report receiver: 200 when the database and Telegram answer.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import pathlib, sys; sys.exit(0 if b'bot' in pathlib.Path('/proc/1/cmdline').read_bytes() else 1)"
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8081/health', timeout=4)"
 
 CMD ["python", "-m", "bot"]

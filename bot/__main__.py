@@ -1,24 +1,79 @@
-"""Entry point: `python -m bot`."""
+"""Entry point: `python -m bot`. Opens the resources, then polls Telegram until stopped."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import sys
+from contextlib import AsyncExitStack
 
-from bot.settings import TelegramSettings
+from bot.app import create_dispatcher, open_services, register_commands
+from bot.pipeline import status_pipeline
+from bot.settings import ConfigError, Settings
+from bot.telegram import make_bot
+from playground import Playground, PlaygroundConfig
+from playground.config import OPERATOR
+from provider.sandbox import Sandbox, SandboxConfig
 
-NOT_CONFIGURED = (
-    "delivery-desk: not configured yet: set BOT_TOKEN (in the environment or in .env) "
-    "to the token @BotFather gave you, then run `make run` again."
-)
+log = logging.getLogger("bot")
+
+
+async def run(settings: Settings) -> None:
+    async with AsyncExitStack() as stack:
+        if settings.telegram.bot_token is None:
+            token, api_url = await _start_playground(settings, stack)
+        else:
+            token = settings.telegram.bot_token.get_secret_value()
+            api_url = settings.telegram.telegram_api_url
+        sandbox_url = None
+        if any(account.is_sandbox for account in settings.accounts):
+            sandbox = await stack.enter_async_context(
+                Sandbox(SandboxConfig()).running(host="127.0.0.1", port=0)
+            )
+            sandbox_url = sandbox.rest_url
+            log.info("event=sandbox_embedded url=%s", sandbox.base_url)
+        services = await stack.enter_async_context(open_services(settings, sandbox_url=sandbox_url))
+        await services.sending.recover_interrupted()
+        bot = make_bot(token, api_url, wait_out_flood_limits=True)
+        stack.push_async_callback(bot.session.close)
+        cards_bot = make_bot(token, api_url, wait_out_flood_limits=False)
+        stack.push_async_callback(cards_bot.session.close)
+        await stack.enter_async_context(status_pipeline(settings, services, cards_bot))
+        dispatcher = create_dispatcher(settings, services)
+        await register_commands(bot, services.catalogs)
+        # start_polling stops on SIGINT/SIGTERM and lets running handlers finish.
+        await dispatcher.start_polling(bot, close_bot_session=False)
+
+
+async def _start_playground(settings: Settings, stack: AsyncExitStack) -> tuple[str, str]:
+    """No BOT_TOKEN: a local Telegram in the browser, its user the admin (unless ADMIN_IDS)."""
+    host, _, port = settings.telegram.playground_listen.rpartition(":")
+    playground = await stack.enter_async_context(
+        Playground(PlaygroundConfig(flood_control=True)).running(host or "127.0.0.1", int(port))
+    )
+    if not settings.telegram.admin_ids:
+        settings.telegram.admin_ids = [OPERATOR.id]
+    print(
+        f"delivery-desk: no BOT_TOKEN, so this is the playground: open {playground.base_url}/ "
+        "in a browser (set BOT_TOKEN in .env to use Telegram).",
+        file=sys.stderr,
+        flush=True,
+    )
+    return playground.token, playground.base_url
 
 
 def main() -> int:
-    settings = TelegramSettings()
-    if settings.bot_token is None:
-        print(NOT_CONFIGURED, file=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.load(dict(os.environ))
+        asyncio.run(run(settings))
+    except ConfigError as exc:
+        print(f"delivery-desk: {exc}", file=sys.stderr)
         return 2
-    print("delivery-desk: the bot itself arrives with the next milestone.", file=sys.stderr)
-    return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,13 +1,223 @@
-"""Settings of the bot process, read once in main() from the environment and `.env`."""
+"""Settings of the bot process: pydantic-settings models, one per concern, read once in main().
+
+Environment variables (and a `.env` file in the working directory) as the README lists them.
+Secrets are `SecretStr`: they print as ``**********`` wherever a model is shown.
+"""
 
 from __future__ import annotations
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+
+class ProviderApi(StrEnum):
+    REST = "rest"
+    LEGACY_GET = "legacy-get"
+    LEGACY_JSON = "legacy-json"
+    LEGACY_XML = "legacy-xml"
+    SANDBOX = "sandbox"
+
+
+Language = Literal["ru", "en"]
+
+
+def _comma_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 class TelegramSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = _ENV
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: Language | None = None
+    """None: the user's Telegram language when we have it, else Russian."""
+    playground_listen: str = "127.0.0.1:8080"
+
+    _split_admins = field_validator("admin_ids", mode="before")(_comma_list)
+
+
+class StorageSettings(BaseSettings):
+    model_config = _ENV
+
+    database_path: Path = Path("data/bot.sqlite3")
+    database_busy_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a write waits for the file's lock before giving up (the receiver then 503s)."""
+    outside_reports_retention_days: int = Field(default=7, ge=1)
+
+
+class ProviderSettings(BaseSettings):
+    """One platform account from PROVIDER_*; ACCOUNTS_FILE replaces it with several."""
+
+    model_config = _ENV
+
+    provider_api: ProviderApi = ProviderApi.SANDBOX
+    provider_url: str | None = None
+    provider_login: str | None = None
+    provider_password: SecretStr | None = None
+    provider_senders: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    accounts_file: Path | None = None
+    flashcall_ttl_minutes: int = Field(default=2, ge=1, le=5)
+    provider_timeout: float = Field(default=20.0, gt=0)
+    """Seconds to wait for the platform's answer to one request."""
+    provider_attempts: int = Field(default=3, ge=1, le=10)
+    """Tries of a send the platform may not have seen (busy, no answer); same partner id."""
+
+    _split_senders = field_validator("provider_senders", mode="before")(_comma_list)
+
+
+class ReportSettings(BaseSettings):
+    model_config = _ENV
+
+    reports_listen: str = "0.0.0.0:8081"
+    reports_public_url: str | None = None
+    reports_secret: SecretStr | None = None
+    reports_allowed_ips: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+    """The platform's addresses; empty: reports are accepted from anywhere (with the secret)."""
+
+    _split_ips = field_validator("reports_allowed_ips", mode="before")(_comma_list)
+
+
+class AccountConfig(BaseModel):
+    """A platform account as the bot uses it."""
+
+    name: str
+    api: ProviderApi
+    url: str | None = None
+    """None for the sandbox: the embedded one is started and used."""
+    login: str = "sandbox"
+    password: SecretStr = SecretStr("sandbox")
+    senders: list[str] = Field(default_factory=list)
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.api is ProviderApi.SANDBOX or self.url is None
+
+
+class _AccountEntry(BaseModel):
+    name: str
+    api: ProviderApi = ProviderApi.REST
+    url: str | None = None
+    login: str | None = None
+    password: SecretStr | None = None
+    password_env: str | None = None
+    senders: list[str] = Field(default_factory=list)
+
+
+class _AccountsFile(BaseModel):
+    accounts: list[_AccountEntry] = Field(min_length=1)
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable, in one line."""
+
+
+def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[AccountConfig]:
+    if provider.accounts_file is not None:
+        return _accounts_from_file(provider.accounts_file, environ)
+    if provider.provider_api is ProviderApi.SANDBOX or provider.provider_url is None:
+        if provider.provider_api not in (ProviderApi.SANDBOX, ProviderApi.REST):
+            raise ConfigError(
+                f"PROVIDER_URL is required for PROVIDER_API={provider.provider_api.value}"
+            )
+        return [
+            AccountConfig(
+                name="sandbox",
+                api=ProviderApi.SANDBOX,
+                senders=provider.provider_senders or ["DeskTest"],
+            )
+        ]
+    if not provider.provider_login or provider.provider_password is None:
+        raise ConfigError("PROVIDER_LOGIN and PROVIDER_PASSWORD are required with PROVIDER_URL")
+    return [
+        AccountConfig(
+            name="main",
+            api=provider.provider_api,
+            url=provider.provider_url,
+            login=provider.provider_login,
+            password=provider.provider_password,
+            senders=provider.provider_senders,
+        )
+    ]
+
+
+def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConfig]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        parsed = _AccountsFile.model_validate(raw)
+    except OSError as exc:
+        raise ConfigError(f"ACCOUNTS_FILE {path}: cannot read it ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"ACCOUNTS_FILE {path}: not valid TOML ({exc})") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"ACCOUNTS_FILE {path}: {where}: {first['msg']}") from exc
+    accounts = []
+    for entry in parsed.accounts:
+        password = entry.password
+        if entry.password_env is not None:
+            value = environ.get(entry.password_env)
+            if not value:
+                raise ConfigError(
+                    f"ACCOUNTS_FILE {path}: account {entry.name!r} takes its password from "
+                    f"{entry.password_env}, which is not set"
+                )
+            password = SecretStr(value)
+        sandbox = entry.api is ProviderApi.SANDBOX or entry.url is None
+        if not sandbox and (entry.login is None or password is None):
+            raise ConfigError(
+                f"ACCOUNTS_FILE {path}: account {entry.name!r} needs login and password "
+                "(or password_env)"
+            )
+        accounts.append(
+            AccountConfig(
+                name=entry.name,
+                api=ProviderApi.SANDBOX if sandbox else entry.api,
+                url=None if sandbox else entry.url,
+                login=entry.login or "sandbox",
+                password=password or SecretStr("sandbox"),
+                senders=entry.senders or (["DeskTest"] if sandbox else []),
+            )
+        )
+    names = [a.name for a in accounts]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"ACCOUNTS_FILE {path}: account names must be unique")
+    return accounts
+
+
+class Settings(BaseModel):
+    """Everything main() needs, loaded and checked at once."""
+
+    telegram: TelegramSettings
+    storage: StorageSettings
+    provider: ProviderSettings
+    reports: ReportSettings
+    accounts: list[AccountConfig]
+
+    @classmethod
+    def load(cls, environ: dict[str, str]) -> Settings:
+        """Read every setting; a bad one raises ConfigError naming the variable."""
+        try:
+            provider = ProviderSettings()
+            return cls(
+                telegram=TelegramSettings(),
+                storage=StorageSettings(),
+                provider=provider,
+                reports=ReportSettings(),
+                accounts=load_accounts(provider, environ),
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            variable = str(first["loc"][0]).upper() if first["loc"] else exc.title
+            raise ConfigError(f"{variable}: {first['msg']}") from None

@@ -1,0 +1,72 @@
+"""Who may do what: operators and their roles, bootstrap admins, invites."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from storage import (
+    CreatedInvite,
+    InviteRejection,
+    InviteRepository,
+    Operator,
+    OperatorRepository,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+
+INVITE_LIFETIME = timedelta(hours=24)
+
+SENDING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
+VIEWING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.VIEWER})
+
+
+class AccessService:
+    def __init__(
+        self,
+        operators: OperatorRepository,
+        invites: InviteRepository,
+        admin_ids: Iterable[int],
+    ) -> None:
+        self._operators = operators
+        self._invites = invites
+        self._admin_ids = frozenset(admin_ids)
+
+    async def bootstrap_admins(self) -> None:
+        """ADMIN_IDS are admins from the first start (and stay admins)."""
+        for user_id in sorted(self._admin_ids):
+            current = await self._operators.get(user_id)
+            if current is None or not current.active or current.role is not Role.ADMIN:
+                await self._operators.grant(user_id, Role.ADMIN, by=None)
+                log.info("event=admin_bootstrapped user_id=%d", user_id)
+
+    async def operator(self, user_id: int) -> Operator | None:
+        """The active operator behind a Telegram user, None for anyone else."""
+        operator = await self._operators.get(user_id)
+        return operator if operator is not None and operator.active else None
+
+    async def grant(
+        self, admin: Operator, user_id: int, role: Role, display_name: str | None = None
+    ) -> Operator:
+        return await self._operators.grant(
+            user_id, role, by=admin.user_id, display_name=display_name
+        )
+
+    async def revoke(self, admin: Operator, user_id: int) -> bool:
+        return await self._operators.revoke(user_id, by=admin.user_id)
+
+    async def list_operators(self) -> list[Operator]:
+        return await self._operators.list_active()
+
+    async def create_invite(self, admin: Operator, role: Role) -> CreatedInvite:
+        return await self._invites.create(role, created_by=admin.user_id, valid_for=INVITE_LIFETIME)
+
+    async def use_invite(
+        self, token: str, user_id: int, display_name: str | None
+    ) -> Operator | InviteRejection:
+        return await self._invites.consume(token, user_id=user_id, display_name=display_name)
+
+    def is_bootstrap_admin(self, user_id: int) -> bool:
+        return user_id in self._admin_ids

@@ -1,0 +1,66 @@
+"""Callback data of every inline button: opaque ids, never the data they act on.
+
+A form's buttons carry the form's random id: pressing a button of an older form (after a
+restart, or after the flow moved on) finds no such form and is answered politely. A status
+card's buttons carry the send's row id; the handler checks the presser may act on it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class FormAction(StrEnum):
+    SEND = "send"
+    CANCEL = "cancel"
+    JSON = "json"
+    EDIT = "edit"
+    """value: the field to edit (phone, text, title, link, image, button, schedule)."""
+    TTL = "ttl"
+    """value: empty to show the presets, else the lifetime in seconds ("0": default)."""
+    SENDER = "sender"
+    """On the form card: the account's next sender."""
+    PICK_SENDER = "pick"
+    """In /send: value = index of the sender in the account's list."""
+    ACCOUNT = "account"
+    """value: index of the account."""
+    CHANNEL = "channel"
+    """value: the message type (guided /send)."""
+    PHONE = "phone"
+    """value: index of a recent number offered as a button."""
+    PRESET = "preset"
+    """value: a cascade preset name."""
+    STEP = "step"
+    """Cascade builder: value = add, add.<TYPE>, del.<n>, up.<n>, state.<n> (":" separates
+    callback fields, so it cannot appear in a value)."""
+    FALLBACK = "fallback"
+    """FlashingCall: toggle the SMS fallback."""
+
+
+class FormCallback(CallbackData, prefix="f"):
+    form: str
+    action: FormAction
+    value: str = ""
+
+
+class CardAction(StrEnum):
+    REFRESH = "refresh"
+    REPEAT = "repeat"
+    RETRY = "retry"
+    OPEN = "open"
+
+
+class CardCallback(CallbackData, prefix="c"):
+    send_id: int
+    action: CardAction
+
+
+class HistoryCallback(CallbackData, prefix="h"):
+    everyone: bool
+    before: int
+
+
+class LanguageCallback(CallbackData, prefix="l"):
+    language: str

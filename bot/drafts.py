@@ -1,0 +1,226 @@
+"""The form an operator fills in: a `Draft`, kept in FSM data, turned into a request at the end.
+
+A draft is plain data (JSON in FSM storage, so a restart keeps it). Building the platform
+request runs every rule of `provider`; the violations come back to the operator in words.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from provider.channels import CHANNEL_RULES, CascadeState, MessageType, TtlUnit
+from provider.messages import (
+    ButtonContent,
+    ButtonContentData,
+    FlashingCallData,
+    FlashingCallMessage,
+    ImageContent,
+    ImageContentData,
+    Message,
+    PushData,
+    PushMessage,
+    SmsData,
+    SmsMessage,
+    TelegramData,
+    TelegramMessage,
+    TextContent,
+    TextContentData,
+    ViberData,
+    ViberMessage,
+    VkData,
+    VkMessage,
+    WhatsAppData,
+    WhatsAppMessage,
+)
+from provider.request import CascadeStep, ScheduleInfo, SendRequest
+
+DraftKind = Literal["send", "sms", "flashcall", "cascade"]
+
+
+def new_form_id() -> str:
+    """An opaque id for one form: buttons carry it, so a stale card cannot act on a new form."""
+    return secrets.token_urlsafe(6)
+
+
+def ttl_fields(seconds: int | None) -> tuple[int | None, TtlUnit | None]:
+    """A lifetime in the unit that reads best on the wire (minutes need no unit)."""
+    if seconds is None:
+        return None, None
+    if seconds % 3600 == 0 and seconds >= 3600:
+        return seconds // 3600, TtlUnit.HOURS
+    if seconds % 60 == 0:
+        return seconds // 60, None
+    return seconds, TtlUnit.SECONDS
+
+
+class StepDraft(BaseModel):
+    """One message (a step of a cascade, or the only one)."""
+
+    channel: MessageType
+    text: str | None = None
+    sender: str | None = None
+    title: str | None = None
+    """Push."""
+    link: str | None = None
+    """Telegram."""
+    image_url: str | None = None
+    """Viber, WhatsApp."""
+    button_caption: str | None = None
+    button_action: str | None = None
+    """Viber."""
+    ttl_seconds: int | None = None
+    resend_if_not: CascadeState | None = None
+    """For every step but the first: go on to it if the previous one missed this status."""
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_RULES[self.channel].label
+
+    def to_message(self) -> Message:
+        ttl, unit = ttl_fields(self.ttl_seconds)
+        lifetime = {"ttl": ttl, "ttl_unit": unit}
+        text = self.text or ""
+        match self.channel:
+            case MessageType.SMS:
+                return SmsMessage(data=SmsData(text=text, service_number=self.sender, **lifetime))
+            case MessageType.VK:
+                return VkMessage(data=VkData(text=text, service_number=self.sender, **lifetime))
+            case MessageType.PUSH:
+                return PushMessage(
+                    data=PushData(
+                        text=text, title=self.title, service_number=self.sender, **lifetime
+                    )
+                )
+            case MessageType.TELEGRAM:
+                return TelegramMessage(
+                    data=TelegramData(
+                        text=text, link=self.link, service_number=self.sender, **lifetime
+                    )
+                )
+            case MessageType.FLASHINGCALL:
+                return FlashingCallMessage(data=FlashingCallData(text=text, **lifetime))
+            case MessageType.VIBER:
+                return ViberMessage(
+                    data=ViberData(
+                        instant_content=self._viber_content(),
+                        service_number=self.sender,
+                        **lifetime,
+                    )
+                )
+            case MessageType.WHATSAPP:
+                content: TextContent | ImageContent = (
+                    ImageContent(data=ImageContentData(image_url=self.image_url))
+                    if self.image_url and not self.text
+                    else TextContent(data=TextContentData(text=text))
+                )
+                return WhatsAppMessage(
+                    data=WhatsAppData(
+                        instant_content=content, service_number=self.sender, **lifetime
+                    )
+                )
+
+    def _viber_content(self) -> TextContent | ImageContent | ButtonContent:
+        if self.button_caption or self.button_action:
+            return ButtonContent(
+                data=ButtonContentData(
+                    text=self.text or "",
+                    caption=self.button_caption or "",
+                    action=self.button_action or "",
+                    image_url=self.image_url,
+                )
+            )
+        if self.image_url and not self.text:
+            return ImageContent(data=ImageContentData(image_url=self.image_url))
+        return TextContent(data=TextContentData(text=self.text or ""))
+
+
+class ScheduleDraft(BaseModel):
+    time_begin: str | None = None
+    time_end: str | None = None
+    weekdays: str | None = None
+    deadline: str | None = None
+    subscriber_time_zone: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.time_begin or self.time_end or self.weekdays or self.deadline)
+
+
+class Draft(BaseModel):
+    form_id: str = Field(default_factory=new_form_id)
+    kind: DraftKind
+    account: str
+    phone: str | None = None
+    steps: list[StepDraft]
+    schedule: ScheduleDraft = Field(default_factory=ScheduleDraft)
+    show_json: bool = False
+
+    @property
+    def first(self) -> StepDraft:
+        return self.steps[0]
+
+    @property
+    def channels_label(self) -> str:
+        return " → ".join(step.label for step in self.steps)
+
+    def to_request(
+        self, *, partner_id: str | None = None, notify_url: str | None = None
+    ) -> SendRequest:
+        """The platform request; raises pydantic's ValidationError naming every broken rule."""
+        steps = [CascadeStep(step.to_message(), step.resend_if_not) for step in self.steps]
+        schedule = None
+        if not self.schedule.empty:
+            schedule = ScheduleInfo.model_validate(
+                {
+                    "timeBegin": self.schedule.time_begin,
+                    "timeEnd": self.schedule.time_end,
+                    "weekdaysSchedule": self.schedule.weekdays,
+                    "deadline": self.schedule.deadline,
+                }
+            )
+        return SendRequest.from_steps(
+            self.phone or "",
+            [CascadeStep(s.message, s.resend_if_not if i else None) for i, s in enumerate(steps)],
+            id=partner_id,
+            notify_url=notify_url,
+            schedule_info=schedule,
+            use_time_diff=True if self.schedule.subscriber_time_zone else None,
+        )
+
+
+def step_from_message(message: Message) -> StepDraft:
+    """The form fields of a message the bot sent before (for "send again")."""
+    data = message.data
+    ttl_seconds = data.ttl_seconds()
+    fields: dict[str, object] = {"channel": MessageType(message.type), "ttl_seconds": ttl_seconds}
+    if isinstance(message, ViberMessage | WhatsAppMessage):
+        content = message.data.instant_content
+        if isinstance(content, TextContent):
+            fields["text"] = content.data.text
+        elif isinstance(content, ImageContent):
+            fields["image_url"] = content.data.image_url
+        else:
+            fields.update(
+                text=content.data.text,
+                button_caption=content.data.caption,
+                button_action=content.data.action,
+                image_url=content.data.image_url,
+            )
+        fields["sender"] = message.data.service_number
+        return StepDraft.model_validate(fields)
+    fields["text"] = getattr(data, "text", None)
+    fields["sender"] = getattr(data, "service_number", None)
+    fields["title"] = getattr(data, "title", None)
+    fields["link"] = getattr(data, "link", None)
+    return StepDraft.model_validate(fields)
+
+
+def draft_from_request(request: SendRequest, account: str, kind: DraftKind) -> Draft:
+    steps = [
+        step_from_message(step.message).model_copy(update={"resend_if_not": step.resend_if_not})
+        for step in request.steps()
+    ]
+    return Draft(kind=kind, account=account, phone=request.dest_addr, steps=steps)

@@ -1,0 +1,81 @@
+"""Per-update plumbing: the operator's language, and who the operator is (or a refusal)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+
+from bot.access import AccessService
+from bot.i18n import Catalogs, Translator
+from storage import KeyValueRepository
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+def language_key(user_id: int) -> str:
+    return f"language:{user_id}"
+
+
+class I18nMiddleware(BaseMiddleware):
+    """Puts `t` (a Translator) in the handler data.
+
+    The language is the operator's /lang choice, else DEFAULT_LANGUAGE when it was set,
+    else the user's Telegram language when we have it, else Russian.
+    """
+
+    def __init__(
+        self, catalogs: Catalogs, preferences: KeyValueRepository, configured: str | None
+    ) -> None:
+        self._catalogs = catalogs
+        self._preferences = preferences
+        self._configured = configured
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        language = self._configured
+        if user is not None:
+            chosen = await self._preferences.get(language_key(user.id))
+            language = chosen or self._configured or user.language_code
+        data["t"] = self._catalogs.get(language)
+        return await handler(event, data)
+
+
+class AccessMiddleware(BaseMiddleware):
+    """Puts `operator` in the handler data; anyone else is refused here, once.
+
+    The one exception is ``/start <token>`` (an invite link): it reaches the start handler,
+    which accepts or refuses the invite.
+    """
+
+    def __init__(self, access: AccessService) -> None:
+        self._access = access
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        operator = await self._access.operator(user.id) if user is not None else None
+        data["operator"] = operator
+        if operator is not None:
+            return await handler(event, data)
+        if isinstance(event, Message) and _is_invite(event):
+            return await handler(event, data)
+        t: Translator = data["t"]
+        user_id = user.id if user is not None else 0
+        log.info("event=refused user_id=%d kind=%s", user_id, type(event).__name__)
+        refusal = t("access-refused", user_id=str(user_id))
+        if isinstance(event, Message):
+            await event.answer(refusal)
+        elif isinstance(event, CallbackQuery):
+            await event.answer(t("access-refused-short", user_id=str(user_id)), show_alert=True)
+        return None
+
+
+def _is_invite(message: Message) -> bool:
+    text = message.text or ""
+    command, _, payload = text.partition(" ")
+    return command.split("@")[0] == "/start" and bool(payload.strip())

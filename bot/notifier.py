@@ -1,0 +1,180 @@
+"""Status cards edited in place, from the outbox: coalesced, within Telegram's flood limits.
+
+Every status change leaves an outbox row (written with the change itself); this task turns
+rows into edits. A row is deleted only after Telegram took the edit, so a crash or a
+restart finishes what was pending. Limits: at most one call per chat per second, and a
+global rate under Telegram's 30 calls per second; TelegramRetryAfter pauses that chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.types import ReplyParameters
+
+from bot.access import AccessService
+from bot.i18n import Catalogs, Translator
+from bot.middlewares import language_key
+from bot.views import SendViews
+from provider.channels import CHANNEL_RULES, MessageType
+from provider.logs import log_event
+from provider.phone import mask_phone
+from storage import (
+    KeyValueRepository,
+    OutboxEntry,
+    OutboxKind,
+    OutboxRepository,
+    Send,
+    SendRepository,
+)
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """One call per chat per `per_chat` seconds, `global_rate` calls per second overall."""
+
+    def __init__(self, per_chat: float = 1.0, global_rate: float = 25.0) -> None:
+        self._per_chat = per_chat
+        self._interval = 1.0 / global_rate
+        self._next_global = 0.0
+        self._next_chat: dict[int, float] = {}
+
+    def ready_at(self, chat_id: int) -> float:
+        return max(self._next_chat.get(chat_id, 0.0), self._next_global)
+
+    def spend(self, chat_id: int) -> None:
+        now = time.monotonic()
+        self._next_chat[chat_id] = now + self._per_chat
+        self._next_global = max(self._next_global, now) + self._interval
+
+    def pause(self, chat_id: int, seconds: float) -> None:
+        self._next_chat[chat_id] = time.monotonic() + seconds
+
+
+class CardNotifier:
+    def __init__(
+        self,
+        bot: Bot,
+        outbox: OutboxRepository,
+        sends: SendRepository,
+        views: SendViews,
+        access: AccessService,
+        catalogs: Catalogs,
+        preferences: KeyValueRepository,
+        *,
+        limiter: RateLimiter | None = None,
+        idle_poll: float = 2.0,
+    ) -> None:
+        self._bot = bot
+        self._outbox = outbox
+        self._sends = sends
+        self._views = views
+        self._access = access
+        self._catalogs = catalogs
+        self._preferences = preferences
+        self._limiter = limiter or RateLimiter()
+        self._idle_poll = idle_poll
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued: look at the outbox now."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Drain the outbox until cancelled; pending rows survive for the next start."""
+        while True:
+            delay = await self.drain()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(delay, self._idle_poll))
+
+    async def drain(self) -> float:
+        """Deliver every entry whose chat may be written to now; seconds until the next one."""
+        entries = await self._outbox.pending(limit=200)
+        wait = self._idle_poll
+        for entry in entries:
+            if entry.message_id is None:
+                continue  # the card is not posted yet; set_card_message wakes us
+            ready = self._limiter.ready_at(entry.chat_id) - time.monotonic()
+            if ready > 0:
+                wait = min(wait, ready)
+                continue
+            await self._deliver(entry)
+        return max(wait, 0.01)
+
+    async def _deliver(self, entry: OutboxEntry) -> None:
+        send = await self._sends.get(entry.send_id)
+        if send is None or entry.message_id is None:
+            await self._outbox.done(entry)
+            return
+        t = await self._translator(send)
+        self._limiter.spend(entry.chat_id)
+        try:
+            if entry.kind is OutboxKind.FAILURE_ALERT:
+                await self._bot.send_message(
+                    entry.chat_id,
+                    await self._failure_text(send, t),
+                    reply_parameters=ReplyParameters(
+                        message_id=entry.message_id, allow_sending_without_reply=True
+                    ),
+                )
+            else:
+                await self._edit_card(entry, send, t)
+        except TelegramRetryAfter as exc:
+            self._limiter.pause(entry.chat_id, exc.retry_after)
+            log_event(log, "card_retry_after", chat=entry.chat_id, seconds=exc.retry_after)
+            return
+        except TelegramForbiddenError:
+            log_event(log, "card_chat_gone", level=logging.WARNING, chat=entry.chat_id)
+        except TelegramNetworkError as exc:
+            await self._outbox.retry_later(entry, delay=timedelta(seconds=2), error=str(exc))
+            return
+        await self._outbox.done(entry)
+
+    async def _edit_card(self, entry: OutboxEntry, send: Send, t: Translator) -> None:
+        operator = await self._access.operator(send.operator_id)
+        card = await self._views.card(send, operator, t)
+        try:
+            await self._bot.edit_message_text(
+                text=card.text,
+                chat_id=entry.chat_id,
+                message_id=entry.message_id,
+                reply_markup=card.keyboard,
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return
+            if "not found" not in exc.message and "can't be edited" not in exc.message:
+                raise
+            # Someone deleted the card: post it again and follow the new one.
+            message = await self._bot.send_message(
+                entry.chat_id, card.text, reply_markup=card.keyboard
+            )
+            await self._sends.set_card_message(send.id, message.message_id)
+        log_event(log, "card_edited", send_id=send.id, chat=entry.chat_id, status=send.status)
+
+    async def _translator(self, send: Send) -> Translator:
+        chosen = await self._preferences.get(language_key(send.operator_id))
+        return self._catalogs.get(chosen)
+
+    async def _failure_text(self, send: Send, t: Translator) -> str:
+        chain = " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
+        return t(
+            "alert-undelivered",
+            channels=chain,
+            phone=mask_phone(send.destination),
+            status=send.status or "",
+            error=await self._views.failure_reason(send),
+        )

@@ -1,0 +1,46 @@
+"""Reading what operators type: a phone number followed by free text, codes, lifetimes."""
+
+from __future__ import annotations
+
+import re
+
+from provider.phone import PhoneNumber, PhoneNumberError, parse_phone
+
+_PHONE_TOKEN = re.compile(r"[+\d()\-.]+")
+
+
+def split_phone_and_text(args: str) -> tuple[PhoneNumber, str] | None:
+    """``+7 900 123-45-60 Your code 1234`` -> (the number, ``Your code 1234``).
+
+    Numbers are often typed with spaces, so the longest run of leading number-like words
+    that parses as a phone wins: ``79001234560 1234 is your code`` keeps ``1234`` as text
+    because ``790012345601234`` is no phone number.
+    """
+    words = args.split()
+    leading = 0
+    while leading < len(words) and _PHONE_TOKEN.fullmatch(words[leading]):
+        leading += 1
+    candidates: list[tuple[int, PhoneNumber]] = []
+    for count in range(leading, 0, -1):
+        try:
+            candidates.append((count, parse_phone(" ".join(words[:count]))))
+        except PhoneNumberError:
+            continue
+    if not candidates:
+        return None
+    # Some countries' metadata allows very long numbers: a number in an assigned range
+    # beats a longer one that only has a possible length.
+    count, phone = next(((c, p) for c, p in candidates if p.assigned), candidates[0])
+    rest = args.strip()
+    for word in words[:count]:
+        rest = rest[rest.index(word) + len(word) :]
+    return phone, rest.strip()
+
+
+def split_phone_and_code(args: str) -> tuple[PhoneNumber, str | None] | None:
+    """``/flashcall <phone> [code]``: the code, if any, is the last word."""
+    parsed = split_phone_and_text(args)
+    if parsed is None:
+        return None
+    phone, rest = parsed
+    return phone, rest or None

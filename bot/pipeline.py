@@ -1,0 +1,99 @@
+"""The status pipeline in the bot process: the report receiver and the card notifier."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiohttp import web
+
+from bot.app import Services
+from bot.notifier import CardNotifier, RateLimiter
+from bot.receiver import ReportReceiver, report_url
+from bot.settings import Settings
+from storage import KeyValueRepository, OutboxRepository
+
+REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    notifier: CardNotifier
+    local_url: str
+    """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
+
+
+def split_listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    return host or "0.0.0.0", int(port)  # noqa: S104 - the platform must reach it
+
+
+async def reports_secret(settings: Settings, kv: KeyValueRepository) -> str:
+    """REPORTS_SECRET, else one generated at the first start and kept in the database."""
+    if settings.reports.reports_secret is not None:
+        return settings.reports.reports_secret.get_secret_value()
+    return await kv.get_or_create(REPORTS_SECRET_KEY, lambda: secrets.token_urlsafe(24))
+
+
+@asynccontextmanager
+async def status_pipeline(
+    settings: Settings, services: Services, bot: Bot, *, limiter: RateLimiter | None = None
+) -> AsyncIterator[Pipeline]:
+    notifier = CardNotifier(
+        bot,
+        OutboxRepository(services.db),
+        services.sends,
+        services.views,
+        services.access,
+        services.catalogs,
+        services.preferences,
+        limiter=limiter,
+    )
+    secret = await reports_secret(settings, services.preferences)
+
+    async def health() -> dict[str, Any]:
+        database = "ok"
+        try:
+            await services.db.fetch_one("SELECT 1")
+        except Exception:
+            database = "unavailable"
+        telegram = "ok"
+        try:
+            await bot.get_me()
+        except Exception:
+            telegram = "unavailable"
+        return {"database": database, "telegram": telegram}
+
+    receiver = ReportReceiver(
+        services.statuses,
+        secret,
+        on_change=notifier.wake,
+        health=health,
+        allowed=settings.reports.reports_allowed_ips or None,
+    )
+    runner = web.AppRunner(receiver.make_app(), access_log=None)
+    await runner.setup()
+    host, port = split_listen(settings.reports.reports_listen)
+    await web.TCPSite(runner, host, port).start()
+    bound_port = runner.addresses[0][1]
+    local_url = f"http://127.0.0.1:{bound_port}"
+    public = settings.reports.reports_public_url
+    services.sending.set_report_urls(
+        public=report_url(public, secret) if public else None,
+        local=report_url(local_url, secret),
+    )
+    services.sending.on_card_posted(notifier.wake)
+    task = asyncio.create_task(notifier.run(), name="card-notifier")
+    try:
+        yield Pipeline(notifier, local_url)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await runner.cleanup()

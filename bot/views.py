@@ -1,0 +1,107 @@
+"""Looking sends up for /status, /history, /trace and the status card's buttons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.access import SENDING_ROLES
+from bot.cards import Card, status_card
+from bot.i18n import Translator
+from bot.platform import Platform
+from provider.channels import MessageType
+from provider.reports import error_name
+from storage import (
+    Operator,
+    OutsideReport,
+    OutsideReportRepository,
+    Send,
+    SendRepository,
+    StatusEvent,
+    StatusRepository,
+)
+
+HISTORY_PAGE = 8
+DEFAULT_TRACE_PERIOD = timedelta(hours=24)
+_PERIOD = re.compile(r"(\d{1,3})\s*([mhd])", re.IGNORECASE)
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
+
+
+def parse_period(text: str) -> timedelta | None:
+    """``30m``, ``24h``, ``7d``; None if it is none of those."""
+    match = _PERIOD.fullmatch(text.strip())
+    if match is None or int(match[1]) == 0:
+        return None
+    return int(match[1]) * _UNITS[match[2].lower()]
+
+
+@dataclass(frozen=True, slots=True)
+class SendHistory:
+    send: Send | None
+    events: list[StatusEvent]
+    outside: list[OutsideReport]
+    """Reports for an mtNum the bot did not send (outside traffic)."""
+
+
+class SendViews:
+    def __init__(
+        self,
+        platform: Platform,
+        sends: SendRepository,
+        statuses: StatusRepository,
+        outside: OutsideReportRepository,
+    ) -> None:
+        self._platform = platform
+        self._sends = sends
+        self._statuses = statuses
+        self._outside = outside
+
+    async def lookup(self, reference: str) -> SendHistory:
+        """By mtNum, by partner id, or by our own ``#id``."""
+        reference = reference.strip()
+        send = None
+        if reference.startswith("#") and reference[1:].isdigit():
+            send = await self._sends.get(int(reference[1:]))
+        send = send or await self._sends.get_by_mtnum(reference)
+        send = send or await self._sends.get_by_partner_id(reference)
+        if send is None:
+            return SendHistory(None, [], await self._outside.by_mtnum(reference))
+        return SendHistory(send, await self._statuses.events(send.id), [])
+
+    async def get(self, send_id: int) -> Send | None:
+        return await self._sends.get(send_id)
+
+    async def card(self, send: Send, operator: Operator | None, t: Translator) -> Card:
+        """The status card; its repeat button only for someone who may send."""
+        steps = await self._statuses.steps(send.id)
+        return status_card(
+            send,
+            steps,
+            self._platform.by_id(send.account_id),
+            t,
+            several_accounts=self._platform.several,
+            can_repeat=operator is not None and operator.role in SENDING_ROLES,
+        )
+
+    async def failure_reason(self, send: Send) -> str:
+        """The error name of the step that failed last (``absent-subscriber``), or ""."""
+        for step in reversed(await self._statuses.steps(send.id)):
+            if step.status is not None and step.error_code:
+                return error_name(MessageType(step.step_type), step.error_code)
+        return ""
+
+    async def history(
+        self, operator: Operator, *, everyone: bool, before: int | None
+    ) -> list[Send]:
+        if everyone:
+            return await self._sends.recent_all(limit=HISTORY_PAGE, before_id=before)
+        return await self._sends.recent_for_operator(
+            operator.user_id, limit=HISTORY_PAGE, before_id=before
+        )
+
+    async def trace(self, phone: str, since: datetime) -> tuple[list[Send], list[OutsideReport]]:
+        return (
+            await self._sends.by_destination(phone, since=since),
+            await self._outside.by_destination(phone, since=since),
+        )

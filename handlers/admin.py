@@ -1,0 +1,106 @@
+"""/operators, /grant, /revoke, /invite: admins manage who may use the bot."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.access import INVITE_LIFETIME, AccessService
+from bot.i18n import Translator
+from storage import Operator, Role
+
+ROLE_NAMES = {role.value: role for role in Role}
+
+
+def _role_arg(text: str | None, default: Role) -> Role | None:
+    return default if not text else ROLE_NAMES.get(text.strip().lower())
+
+
+async def operators(message: Message, access: AccessService, t: Translator) -> None:
+    people = await access.list_operators()
+    lines = [
+        t(
+            "operators-line",
+            name=person.display_name or "—",
+            user_id=str(person.user_id),
+            role=t("role-" + person.role.value),
+        )
+        for person in people
+    ]
+    await message.answer(t("operators-title", count=len(people)) + "\n" + "\n".join(lines))
+
+
+async def grant(
+    message: Message,
+    command: CommandObject,
+    operator: Operator,
+    access: AccessService,
+    t: Translator,
+) -> None:
+    args = (command.args or "").split()
+    role = _role_arg(args[1] if len(args) > 1 else None, Role.OPERATOR)
+    if not args or not args[0].isdigit() or role is None or len(args) > 2:
+        await message.answer(t("grant-usage"))
+        return
+    user_id = int(args[0])
+    if user_id == operator.user_id:
+        await message.answer(t("grant-self"))
+        return
+    granted = await access.grant(operator, user_id, role)
+    await message.answer(
+        t("granted", user_id=str(granted.user_id), role=t("role-" + granted.role.value))
+    )
+
+
+async def revoke(
+    message: Message,
+    command: CommandObject,
+    operator: Operator,
+    access: AccessService,
+    t: Translator,
+) -> None:
+    arg = (command.args or "").strip()
+    if not arg.isdigit():
+        await message.answer(t("revoke-usage"))
+        return
+    user_id = int(arg)
+    if user_id == operator.user_id:
+        await message.answer(t("revoke-self"))
+        return
+    if access.is_bootstrap_admin(user_id):
+        await message.answer(t("revoke-bootstrap", user_id=arg))
+        return
+    if await access.revoke(operator, user_id):
+        await message.answer(t("revoked", user_id=arg))
+    else:
+        await message.answer(t("revoke-unknown", user_id=arg))
+
+
+async def invite(
+    message: Message,
+    command: CommandObject,
+    operator: Operator,
+    access: AccessService,
+    bot: Bot,
+    t: Translator,
+) -> None:
+    role = _role_arg(command.args, Role.OPERATOR)
+    if role is None:
+        await message.answer(t("invite-usage"))
+        return
+    created = await access.create_invite(operator, role)
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={created.token}"
+    hours = int(INVITE_LIFETIME.total_seconds() // 3600)
+    await message.answer(t("invite-created", link=link, role=t("role-" + role.value), hours=hours))
+
+
+def create_router() -> Router:
+    """A fresh router with this conversation's handlers, in the order of the dialogue."""
+    router = Router(name=__name__)
+    router.message.register(operators, Command("operators"))
+    router.message.register(grant, Command("grant"))
+    router.message.register(revoke, Command("revoke"))
+    router.message.register(invite, Command("invite"))
+    return router

@@ -1,0 +1,85 @@
+"""/start (and invite links), /help, /cancel, /lang: what every operator can do."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.access import AccessService
+from bot.callbacks import LanguageCallback
+from bot.i18n import LANGUAGES, Catalogs, Translator
+from bot.middlewares import language_key
+from storage import InviteRejection, KeyValueRepository, Operator
+
+
+async def start_with_invite(
+    message: Message,
+    command: CommandObject,
+    operator: Operator | None,
+    access: AccessService,
+    t: Translator,
+) -> None:
+    if operator is not None:
+        await message.answer(t("start-already", role=t("role-" + operator.role.value)))
+        return
+    user = message.from_user
+    if user is None:
+        return
+    result = await access.use_invite(command.args or "", user.id, user.full_name)
+    if isinstance(result, InviteRejection):
+        await message.answer(t("invite-" + result.value.replace("_", "-"), user_id=str(user.id)))
+        return
+    await message.answer(t("invite-welcome", role=t("role-" + result.role.value)))
+    await message.answer(t("help"))
+
+
+async def start(message: Message, operator: Operator, t: Translator) -> None:
+    await message.answer(t("start", role=t("role-" + operator.role.value)))
+    await message.answer(t("help"))
+
+
+async def help_(message: Message, t: Translator) -> None:
+    await message.answer(t("help"))
+
+
+async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    had_form = await state.get_state() is not None or bool(await state.get_data())
+    await state.clear()
+    await message.answer(t("cancelled") if had_form else t("nothing-to-cancel"))
+
+
+async def choose_language(message: Message, t: Translator) -> None:
+    builder = InlineKeyboardBuilder()
+    for language in LANGUAGES:
+        builder.button(
+            text=t("language-" + language), callback_data=LanguageCallback(language=language)
+        )
+    await message.answer(t("language-choose"), reply_markup=builder.as_markup())
+
+
+async def set_language(
+    query: CallbackQuery,
+    callback_data: LanguageCallback,
+    preferences: KeyValueRepository,
+    catalogs: Catalogs,
+) -> None:
+    await preferences.set(language_key(query.from_user.id), callback_data.language)
+    t = catalogs.get(callback_data.language)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(t("language-set"))
+
+
+def create_router() -> Router:
+    """A fresh router with this conversation's handlers, in the order of the dialogue."""
+    router = Router(name=__name__)
+    router.message.register(start_with_invite, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(choose_language, Command("lang"))
+    router.callback_query.register(set_language, LanguageCallback.filter(F.language.in_(LANGUAGES)))
+    return router

@@ -1,0 +1,53 @@
+"""/sms <phone> <text>: one line to the form card."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.drafts import Draft, StepDraft
+from bot.i18n import Translator
+from bot.parsing import split_phone_and_text
+from bot.platform import Platform
+from bot.sending import SendService
+from handlers.form import show_form
+from provider.channels import MessageType
+
+
+async def sms(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    parsed = split_phone_and_text(command.args or "")
+    if parsed is None:
+        await message.answer(t("sms-usage"))
+        return
+    phone, text = parsed
+    account = platform.default
+    draft = Draft(
+        kind="sms",
+        account=account.name,
+        phone=phone.digits,
+        steps=[
+            StepDraft(
+                channel=MessageType.SMS,
+                text=text or None,
+                sender=next(iter(account.senders), None),
+            )
+        ],
+    )
+    await state.clear()
+    await show_form(message, draft, state, platform, sending, t)
+
+
+def create_router() -> Router:
+    """A fresh router with this conversation's handlers, in the order of the dialogue."""
+    router = Router(name=__name__)
+    router.message.register(sms, Command("sms"))
+    return router

@@ -1,0 +1,280 @@
+"""/status, /history, /trace and the status card's buttons: looking at what was sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import ValidationError
+
+from bot.access import SENDING_ROLES
+from bot.callbacks import CardAction, CardCallback, HistoryCallback
+from bot.drafts import DraftKind, draft_from_request
+from bot.i18n import Translator
+from bot.platform import Platform
+from bot.sending import SendService
+from bot.views import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
+from handlers.form import edit_card, show_form
+from provider.channels import CHANNEL_RULES, MessageType
+from provider.phone import PhoneNumberError, mask_phone, parse_phone
+from provider.request import SendRequest
+from storage import Operator, Role, Send, SendRepository
+
+
+def _chain(send: Send) -> str:
+    return " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
+
+
+def _line(send: Send, t: Translator) -> str:
+    return t(
+        "history-line",
+        id=str(send.id),
+        time=send.created_at.strftime("%d.%m %H:%M"),
+        channels=_chain(send),
+        phone=mask_phone(send.destination),
+        status=send.status or send.state.value,
+    )
+
+
+async def status(
+    message: Message,
+    command: CommandObject,
+    operator: Operator,
+    views: SendViews,
+    t: Translator,
+) -> None:
+    reference = (command.args or "").strip()
+    if not reference:
+        await message.answer(t("status-usage"))
+        return
+    found = await views.lookup(reference)
+    if found.send is not None:
+        card = await views.card(found.send, operator, t)
+        lines = [
+            t(
+                "status-event",
+                time=e.received_at.strftime("%H:%M:%S"),
+                channel=e.step_type,
+                status=e.status,
+                error=str(e.error_code) if e.error_code else "",
+            )
+            for e in found.events
+        ]
+        text = card.text + ("\n\n" + t("status-events") + "\n" + "\n".join(lines) if lines else "")
+        await message.answer(text, reply_markup=card.keyboard)
+        return
+    if found.outside:
+        lines = [
+            t(
+                "status-event",
+                time=r.received_at.strftime("%d.%m %H:%M:%S"),
+                channel=r.step_type or "?",
+                status=r.status,
+                error=str(r.error_code) if r.error_code else "",
+            )
+            for r in found.outside
+        ]
+        await message.answer(
+            t(
+                "status-outside",
+                mt_num=reference,
+                phone=mask_phone(found.outside[0].destination or ""),
+            )
+            + "\n"
+            + "\n".join(lines)
+        )
+        return
+    await message.answer(t("status-not-found", reference=reference))
+
+
+async def history(message: Message, operator: Operator, views: SendViews, t: Translator) -> None:
+    await _history_page(
+        message, operator, views, t, everyone=operator.role is Role.ADMIN, before=None
+    )
+
+
+async def history_more(
+    query: CallbackQuery,
+    callback_data: HistoryCallback,
+    operator: Operator,
+    views: SendViews,
+    t: Translator,
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        everyone = callback_data.everyone and operator.role is Role.ADMIN
+        await _history_page(
+            query.message, operator, views, t, everyone=everyone, before=callback_data.before
+        )
+
+
+async def _history_page(
+    message: Message,
+    operator: Operator,
+    views: SendViews,
+    t: Translator,
+    *,
+    everyone: bool,
+    before: int | None,
+) -> None:
+    sends = await views.history(operator, everyone=everyone, before=before)
+    if not sends:
+        await message.answer(t("history-empty"))
+        return
+    builder = InlineKeyboardBuilder()
+    for send in sends:
+        builder.button(
+            text=f"#{send.id} {_chain(send)}",
+            callback_data=CardCallback(send_id=send.id, action=CardAction.OPEN),
+        )
+    if len(sends) == HISTORY_PAGE:
+        builder.button(
+            text=t("history-older"),
+            callback_data=HistoryCallback(everyone=everyone, before=sends[-1].id),
+        )
+    builder.adjust(2)
+    title = t("history-title-all") if everyone else t("history-title")
+    await message.answer(
+        title + "\n" + "\n".join(_line(s, t) for s in sends), reply_markup=builder.as_markup()
+    )
+
+
+async def trace(message: Message, command: CommandObject, views: SendViews, t: Translator) -> None:
+    args = (command.args or "").split()
+    period = DEFAULT_TRACE_PERIOD
+    if len(args) > 1 and (parsed := parse_period(args[-1])) is not None:
+        period, args = parsed, args[:-1]
+    try:
+        phone = parse_phone(" ".join(args))
+    except PhoneNumberError:
+        await message.answer(t("trace-usage"))
+        return
+    since = datetime.now(UTC) - period
+    sends, outside = await views.trace(phone.digits, since)
+    if not sends and not outside:
+        await message.answer(t("trace-empty", phone=mask_phone(phone.digits)))
+        return
+    lines = [_line(s, t) for s in sends]
+    lines.extend(
+        t(
+            "trace-outside-line",
+            time=r.received_at.strftime("%d.%m %H:%M"),
+            mt_num=r.mt_num or "?",
+            channel=r.step_type or "?",
+            status=r.status,
+        )
+        for r in outside
+    )
+    builder = InlineKeyboardBuilder()
+    for send in sends[:HISTORY_PAGE]:
+        builder.button(
+            text=f"#{send.id}", callback_data=CardCallback(send_id=send.id, action=CardAction.OPEN)
+        )
+    builder.adjust(4)
+    await message.answer(
+        t("trace-title", phone=mask_phone(phone.digits)) + "\n" + "\n".join(lines),
+        reply_markup=builder.as_markup() if sends else None,
+    )
+
+
+# -- the status card's buttons -----------------------------------------------------------
+
+
+async def open_or_refresh(
+    query: CallbackQuery,
+    callback_data: CardCallback,
+    operator: Operator,
+    views: SendViews,
+    t: Translator,
+) -> None:
+    send = await views.get(callback_data.send_id)
+    if send is None or not isinstance(query.message, Message):
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await query.answer()
+    card = await views.card(send, operator, t)
+    if callback_data.action is CardAction.OPEN:
+        await query.message.answer(card.text, reply_markup=card.keyboard)
+    else:
+        await edit_card(query, card)
+
+
+async def repeat(
+    query: CallbackQuery,
+    callback_data: CardCallback,
+    operator: Operator,
+    state: FSMContext,
+    views: SendViews,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    send = await views.get(callback_data.send_id)
+    if operator.role not in SENDING_ROLES:
+        await query.answer(
+            t("role-not-allowed", role=t("role-" + operator.role.value)), show_alert=True
+        )
+        return
+    account = platform.by_id(send.account_id) if send is not None else None
+    if send is None or account is None or not isinstance(query.message, Message):
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    try:
+        request = SendRequest.model_validate(send.request)
+    except ValidationError:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    kind: DraftKind = (
+        "cascade"
+        if len(request.steps()) > 1 and send.channel == "CASCADE"
+        else "flashcall"
+        if send.channel == "FLASHCALL"
+        else "send"
+    )
+    draft = draft_from_request(request, account.name, kind)
+    await query.answer()
+    await state.clear()
+    await show_form(query.message, draft, state, platform, sending, t)
+
+
+async def retry(
+    query: CallbackQuery,
+    callback_data: CardCallback,
+    operator: Operator,
+    views: SendViews,
+    sending: SendService,
+    sends: SendRepository,
+    t: Translator,
+) -> None:
+    send = await views.get(callback_data.send_id)
+    if operator.role not in SENDING_ROLES:
+        await query.answer(
+            t("role-not-allowed", role=t("role-" + operator.role.value)), show_alert=True
+        )
+        return
+    if send is None or send.state.value != "unknown" or not isinstance(query.message, Message):
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await query.answer(t("sending"))
+    submitted = await sending.retry(send)
+    await edit_card(query, await views.card(submitted.send, operator, t))
+    await sending.card_posted(send.id, query.message.message_id)
+
+
+def create_router() -> Router:
+    """A fresh router with this conversation's handlers, in the order of the dialogue."""
+    router = Router(name=__name__)
+    router.message.register(status, Command("status"))
+    router.message.register(history, Command("history"))
+    router.callback_query.register(history_more, HistoryCallback.filter())
+    router.message.register(trace, Command("trace"))
+    router.callback_query.register(
+        open_or_refresh, CardCallback.filter(F.action.in_({CardAction.OPEN, CardAction.REFRESH}))
+    )
+    router.callback_query.register(repeat, CardCallback.filter(F.action == CardAction.REPEAT))
+    router.callback_query.register(retry, CardCallback.filter(F.action == CardAction.RETRY))
+    return router

@@ -1,0 +1,145 @@
+"""The bot as a whole, wired like `python -m bot`, talking HTTP to the playground (Telegram)
+and to the sandbox (the platform), with its SQLite file in a temporary folder."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiogram import Dispatcher
+from pydantic import SecretStr
+
+from bot.app import Services, create_dispatcher, open_services, register_commands
+from bot.notifier import RateLimiter
+from bot.pipeline import Pipeline, status_pipeline
+from bot.settings import (
+    AccountConfig,
+    ProviderApi,
+    ProviderSettings,
+    ReportSettings,
+    Settings,
+    StorageSettings,
+    TelegramSettings,
+)
+from bot.telegram import make_bot
+from playground import Playground, PlaygroundConfig
+from playground.users import PlaygroundUser
+from playground.views import MessageView
+from provider.sandbox import RunningSandbox
+
+ADMIN_ID = 1001
+SENDERS = ["DeskTest", "Second"]
+
+
+def make_settings(
+    database: Path,
+    api_url: str,
+    *,
+    admins: list[int] | None = None,
+    accounts: list[AccountConfig] | None = None,
+    language: str | None = None,
+) -> Settings:
+    return Settings(
+        telegram=TelegramSettings(
+            _env_file=None,
+            bot_token=SecretStr("123456:playground"),
+            telegram_api_url=api_url,
+            admin_ids=[ADMIN_ID] if admins is None else admins,
+            default_language=language,
+        ),
+        storage=StorageSettings(_env_file=None, database_path=database),
+        provider=ProviderSettings(_env_file=None),
+        reports=ReportSettings(_env_file=None, reports_listen="127.0.0.1:0"),
+        accounts=accounts
+        or [AccountConfig(name="sandbox", api=ProviderApi.SANDBOX, senders=SENDERS)],
+    )
+
+
+@dataclass
+class Desk:
+    """The running bot and the two worlds it talks to."""
+
+    playground: Playground
+    sandbox: RunningSandbox
+    services: Services
+    pipeline: Pipeline
+    dispatcher: Dispatcher
+    settings: Settings
+
+    def user(self, user_id: int, name: str = "Operator", language: str = "en") -> PlaygroundUser:
+        return self.playground.user(user_id, name, language_code=language)
+
+    @property
+    def admin(self) -> PlaygroundUser:
+        return self.user(ADMIN_ID, "Admin")
+
+    async def grant(self, user_id: int, role: str) -> None:
+        from storage import Role
+
+        admin = await self.services.access.operator(ADMIN_ID)
+        assert admin is not None
+        await self.services.access.grant(admin, user_id, Role(role))
+
+
+@asynccontextmanager
+async def running_desk(
+    settings: Settings,
+    playground: Playground,
+    sandbox: RunningSandbox,
+    *,
+    limiter: RateLimiter | None = None,
+) -> AsyncIterator[Desk]:
+    async with AsyncExitStack() as stack:
+        services = await stack.enter_async_context(
+            open_services(settings, sandbox_url=sandbox.rest_url)
+        )
+        await services.sending.recover_interrupted()
+        token = "123456:playground"
+        bot = make_bot(token, playground.base_url, wait_out_flood_limits=True)
+        stack.push_async_callback(bot.session.close)
+        cards_bot = make_bot(token, playground.base_url, wait_out_flood_limits=False)
+        stack.push_async_callback(cards_bot.session.close)
+        pipeline = await stack.enter_async_context(
+            status_pipeline(settings, services, cards_bot, limiter=limiter)
+        )
+        dispatcher = create_dispatcher(settings, services)
+        await register_commands(bot, services.catalogs)
+        # Updates one after another: a user action is "processed" once the bot confirmed it.
+        polling = asyncio.create_task(
+            dispatcher.start_polling(
+                bot,
+                handle_signals=False,
+                handle_as_tasks=False,
+                close_bot_session=False,
+                polling_timeout=1,
+            )
+        )
+        try:
+            yield Desk(playground, sandbox, services, pipeline, dispatcher, settings)
+        finally:
+            await dispatcher.stop_polling()
+            await polling
+
+
+@pytest.fixture
+async def playground() -> AsyncIterator[Playground]:
+    async with Playground(PlaygroundConfig(flood_control=False)).running() as running:
+        yield running
+
+
+@pytest.fixture
+async def desk(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> AsyncIterator[Desk]:
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    async with running_desk(settings, playground, sandbox) as running:
+        yield running
+
+
+def last_text(messages: list[MessageView]) -> str:
+    assert messages, "the bot answered nothing"
+    return messages[-1].text

@@ -1,0 +1,140 @@
+"""Only operators may act; everyone else gets their id and nothing happens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+
+from storage import InviteRepository, Role
+from tests.bot.conftest import ADMIN_ID, Desk
+
+STRANGER = 555
+
+
+ENTRY_POINTS = [
+    "/start",
+    "/help",
+    "/sms +79001234560 hi",
+    "/flashcall 79001234560",
+    "/send",
+    "/cascade",
+    "/status 123",
+    "/history",
+    "/trace 79001234560",
+    "/operators",
+    "/grant 1 admin",
+    "/invite",
+    "/lang",
+    "/cancel",
+    "hello",
+]
+
+
+@pytest.mark.parametrize("text", ENTRY_POINTS)
+async def test_a_stranger_gets_a_refusal_with_their_id_and_nothing_else(
+    desk: Desk, text: str
+) -> None:
+    stranger = desk.user(STRANGER, "Stranger")
+
+    replies = await stranger.send_and_wait(text)
+
+    assert len(replies) == 1
+    assert str(STRANGER) in replies[-1].text
+    assert not desk.sandbox.received
+    assert await desk.services.access.operator(STRANGER) is None
+    assert (
+        await desk.services.fsm_storage.get_data(
+            StorageKey(bot_id=123456, chat_id=STRANGER, user_id=STRANGER)
+        )
+        == {}
+    )
+
+
+async def test_a_stranger_with_a_bogus_invite_gets_their_id(desk: Desk) -> None:
+    stranger = desk.user(STRANGER, "Stranger")
+    replies = await stranger.send_and_wait("/start bogus-invite")
+    assert "not valid" in replies[-1].text
+    assert str(STRANGER) in replies[-1].text
+
+
+async def test_in_a_group_only_the_author_can_use_a_form(desk: Desk) -> None:
+    admin = desk.admin
+    stranger = desk.user(STRANGER, "Stranger")
+    await desk.grant(2001, "operator")
+    colleague = desk.user(2001, "Colleague")
+    group = desk.playground.group("on-call", [admin, stranger, colleague])
+    card = (await admin.send_and_wait("/sms 79001234560 hi", group.id))[-1]
+
+    by_stranger = await stranger.click_and_wait("✅", card, chat=group.id)
+    by_colleague = await colleague.click_and_wait("✅", card, chat=group.id)
+    forged = await colleague.click_data(card.message_id, "c:999:repeat", chat=group.id)
+    await desk.playground.wait_for(lambda: desk.playground.callback(forged.id).answered)
+
+    assert by_stranger.show_alert
+    assert str(STRANGER) in (by_stranger.text or "")
+    assert by_colleague.show_alert
+    assert "no longer active" in (by_colleague.text or "")
+    assert "no longer active" in (desk.playground.callback(forged.id).text or "")
+    assert not desk.sandbox.received
+
+
+async def test_a_viewer_may_look_but_not_send(desk: Desk) -> None:
+    await desk.grant(2002, "viewer")
+    viewer = desk.user(2002, "Viewer")
+
+    refused = await viewer.send_and_wait("/sms 79001234560 hi")
+    history = await viewer.send_and_wait("/history")
+
+    assert "viewer" in refused[-1].text
+    assert "cannot do that" in refused[-1].text
+    assert "No sends yet" in history[-1].text
+    assert not desk.sandbox.received
+
+
+async def test_an_invite_works_once(desk: Desk) -> None:
+    admin = desk.admin
+    link = (await admin.send_and_wait("/invite viewer"))[-1].text
+    token = link.split("?start=")[1].split()[0]
+    newcomer = desk.user(3003, "New")
+    late = desk.user(3004, "Late")
+
+    welcome = await newcomer.send_and_wait(f"/start {token}")
+    reused = await late.send_and_wait(f"/start {token}")
+
+    assert "t.me/desk_playground_bot?start=" in link
+    assert "Welcome" in welcome[0].text
+    operator = await desk.services.access.operator(3003)
+    assert operator is not None
+    assert operator.role is Role.VIEWER
+    assert "already used" in reused[-1].text
+    assert await desk.services.access.operator(3004) is None
+
+
+async def test_an_expired_invite_is_refused(desk: Desk) -> None:
+    created = await InviteRepository(desk.services.db).create(
+        Role.OPERATOR, created_by=ADMIN_ID, valid_for=timedelta(seconds=-1)
+    )
+    late = desk.user(3005, "Late")
+
+    replies = await late.send_and_wait(f"/start {created.token}")
+
+    assert "expired" in replies[-1].text
+    assert await desk.services.access.operator(3005) is None
+
+
+async def test_grant_and_revoke_are_audited_and_take_effect(desk: Desk) -> None:
+    admin = desk.admin
+    await admin.send_and_wait("/grant 4004 operator")
+    operator = desk.user(4004, "Op")
+    allowed = await operator.send_and_wait("/sms 79001234560 hi")
+    await admin.send_and_wait("/revoke 4004")
+    refused = await operator.send_and_wait("/sms 79001234560 hi")
+
+    assert allowed[-1].button_texts[0].startswith("✅")
+    assert "4004" in refused[-1].text
+    assert "support team only" in refused[-1].text
+    actions = [entry.action for entry in await desk.services.audit.recent(limit=10)]
+    assert "operator.grant" in actions
+    assert "operator.revoke" in actions

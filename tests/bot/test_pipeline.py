@@ -1,0 +1,162 @@
+"""The report receiver and the live cards, over real HTTP."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.notifier import RateLimiter
+from playground import Playground, PlaygroundConfig
+from provider.channels import MessageType
+from provider.reports import DeliveryReport, DeliveryStatus
+from provider.sandbox import RunningSandbox
+from storage import NewStatusEvent, StatusRepository
+from tests.bot.conftest import Desk, make_settings, running_desk
+
+
+async def receiver_url(desk: Desk) -> str:
+    secret = await desk.services.preferences.get("reports_secret")
+    return f"{desk.pipeline.local_url}/reports/{secret}"
+
+
+def report(mt_num: str, status: DeliveryStatus, **fields: Any) -> dict[str, Any]:
+    return DeliveryReport(
+        mt_num=mt_num, status=status, type=MessageType.VIBER, dest_addr="79001234569", **fields
+    ).to_json()
+
+
+async def test_a_wrong_secret_is_404_and_stores_nothing(desk: Desk) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            f"{desk.pipeline.local_url}/reports/guess", json=report("1", DeliveryStatus.SEND)
+        )
+    assert response.status_code == 404
+    assert await desk.services.outside_reports.by_mtnum("1") == []
+
+
+async def test_malformed_bodies_are_400_with_a_reason(desk: Desk) -> None:
+    url = await receiver_url(desk)
+    async with httpx.AsyncClient() as http:
+        not_json = await http.post(url, content=b"{nope")
+        no_mtnum = await http.post(url, json={"status": 2, "type": "SMS"})
+        bad_in_batch = await http.post(url, json=[report("5", DeliveryStatus.SEND), {"x": 1}])
+
+    assert (not_json.status_code, not_json.json()) == (400, {"error": "body is not JSON"})
+    assert no_mtnum.status_code == 400
+    assert "mtNum" in no_mtnum.json()["error"]
+    assert bad_in_batch.status_code == 400
+    assert "report 1" in bad_in_batch.json()["error"]
+    assert await desk.services.outside_reports.by_mtnum("5") == []
+
+
+async def test_a_batch_is_stored_whole(desk: Desk) -> None:
+    batch = [report(str(n), DeliveryStatus.DELIVERED) for n in range(3)]
+    async with httpx.AsyncClient() as http:
+        response = await http.post(await receiver_url(desk), json=batch)
+    assert response.json() == {"stored": 3}
+    for n in range(3):
+        assert len(await desk.services.outside_reports.by_mtnum(str(n))) == 1
+
+
+async def test_duplicated_and_scrambled_reports_end_in_the_final_status(desk: Desk) -> None:
+    admin = desk.admin
+    card = (await admin.send_and_wait("/send"))[-1]
+    del card
+    await admin.click_and_wait("Viber")
+    await admin.send_and_wait("79001234565")  # 5: scrambled and duplicated
+    await admin.click_and_wait("DeskTest")
+    form = (await admin.send_and_wait("Hello"))[-1]
+    await admin.click_and_wait("✅", form)
+
+    await desk.playground.wait_for(
+        lambda: "1. Viber: READ" in admin.chat.message(form.message_id).text,
+        what="the card to settle on READ",
+    )
+    (send,) = await desk.services.sends.recent_all()
+    assert send.mt_num is not None
+    await desk.sandbox.wait_finished(send.mt_num)
+    await desk.playground.wait_for(
+        lambda: sum(a.ok for a in desk.sandbox.reports_posted) == 6, what="all six posts"
+    )
+    assert send.status == "READ"
+    assert len(await desk.services.statuses.events(send.id)) == 3
+
+
+async def test_a_locked_database_answers_503_so_the_platform_retries(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    settings.storage.database_busy_timeout = 0.2
+    async with running_desk(settings, playground, sandbox) as desk:
+        url = await receiver_url(desk)
+        blocker = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+            async with httpx.AsyncClient() as http:
+                locked = await http.post(url, json=report("9", DeliveryStatus.SEND))
+            blocker.execute("ROLLBACK")
+            async with httpx.AsyncClient() as http:
+                retried = await http.post(url, json=report("9", DeliveryStatus.SEND))
+        finally:
+            blocker.close()
+        stored = await desk.services.outside_reports.by_mtnum("9")
+    assert locked.status_code == 503
+    assert retried.status_code == 200
+    assert len(stored) == 1
+
+
+async def test_health_reports_database_and_telegram(desk: Desk) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{desk.pipeline.local_url}/health")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "telegram": "ok"}
+
+
+async def test_telegram_429_is_honoured_and_nothing_is_dropped(
+    tmp_path: Path, sandbox: RunningSandbox
+) -> None:
+    config = PlaygroundConfig(flood_control=True, flood_chat_per_second=1)
+    async with Playground(config).running() as playground:
+        settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+        # Ignore our own spacing: only Telegram's 429 holds the edits back.
+        eager = RateLimiter(per_chat=0.0, global_rate=1000.0)
+        async with running_desk(settings, playground, sandbox, limiter=eager) as desk:
+            admin = desk.admin
+            form = (await admin.send_and_wait("/sms 79001234560 hi"))[-1]
+            await admin.click_and_wait("✅", form)
+            await playground.wait_for(
+                lambda: "1. SMS: DELIVERED" in admin.chat.message(form.message_id).text,
+                timeout=10,
+                what="the final status despite 429s",
+            )
+            refusals = playground.flood_refusals
+    assert refusals >= 1
+
+
+async def test_pending_card_updates_are_finished_after_a_restart(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    async with running_desk(settings, playground, sandbox) as desk:
+        admin = desk.admin
+        form = (await admin.send_and_wait("/sms 79001234563 hi"))[-1]  # 3: stays SEND
+        await admin.click_and_wait("✅", form)
+        (send,) = await desk.services.sends.recent_all()
+        await desk.playground.wait_for(
+            lambda: "SMS: SEND" in admin.chat.message(form.message_id).text
+        )
+        db = desk.services.db
+        # While the bot is down, a report is stored (e.g. received just before a crash).
+    async with running_desk(settings, playground, sandbox) as desk:
+        await StatusRepository(desk.services.db).record_status_event(
+            NewStatusEvent(step_type="SMS", status="DELIVERED", send_id=send.id)
+        )
+        del db
+    async with running_desk(settings, playground, sandbox) as desk:
+        await playground.wait_for(
+            lambda: "1. SMS: DELIVERED" in admin.chat.message(form.message_id).text,
+            what="the card to catch up after the restart",
+        )
