@@ -106,7 +106,8 @@ def form_card(
         lines.append(
             f'<pre><code class="language-json">{html.escape(text, quote=False)}</code></pre>'
         )
-    return Card("\n".join(lines), _form_keyboard(draft, account, t))
+    keyboard = _form_keyboard(draft, account, t, several_accounts=several_accounts)
+    return Card("\n".join(lines), keyboard)
 
 
 def _phone(phone: str | None, t: Translator) -> str:
@@ -154,7 +155,9 @@ def _step_lines(step: StepDraft, t: Translator) -> list[str]:
     return lines
 
 
-def _form_keyboard(draft: Draft, account: PlatformAccount, t: Translator) -> InlineKeyboardMarkup:
+def _form_keyboard(
+    draft: Draft, account: PlatformAccount, t: Translator, *, several_accounts: bool
+) -> InlineKeyboardMarkup:
     def button(text: str, action: FormAction, value: str = "") -> None:
         builder.button(
             text=text,
@@ -204,6 +207,9 @@ def _form_keyboard(draft: Draft, account: PlatformAccount, t: Translator) -> Inl
         button(t("button-add-step"), FormAction.STEP, "add")
         sizes.append(1)
     tail = 0
+    if several_accounts:
+        button(t("button-account"), FormAction.NEXT_ACCOUNT)
+        tail += 1
     if draft.kind == "flashcall":
         state = t("on") if len(draft.steps) > 1 else t("off")
         button(t("button-fallback", state=state), FormAction.FALLBACK)

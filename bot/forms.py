@@ -18,6 +18,13 @@ FORM_MESSAGE_KEY = "form_message_id"
 EDITING_KEY = "editing"
 
 
+def cycle_next(items: list[str], current: str | None) -> str:
+    """The item after `current`, wrapping around; the first when `current` is not there."""
+    if current in items:
+        return items[(items.index(current) + 1) % len(items)]
+    return items[0]
+
+
 async def load_draft(state: FSMContext) -> Draft | None:
     data = await state.get_data()
     raw = data.get(DRAFT_KEY)

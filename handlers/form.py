@@ -15,7 +15,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import FormAction, FormCallback
 from bot.cards import Card, explain_violations, status_card
 from bot.drafts import Draft, StepDraft
-from bot.forms import EDITING_KEY, active_draft, load_draft, render_form, save_draft, ttl_presets
+from bot.forms import (
+    EDITING_KEY,
+    active_draft,
+    cycle_next,
+    load_draft,
+    render_form,
+    save_draft,
+    ttl_presets,
+)
 from bot.i18n import Translator
 from bot.platform import Platform
 from bot.sending import SendService
@@ -191,9 +199,7 @@ async def next_sender(
         return
     senders = platform.get(draft.account).senders
     current = draft.first.sender
-    following = (
-        senders[(senders.index(current) + 1) % len(senders)] if current in senders else senders[0]
-    )
+    following = cycle_next(senders, current)
     step = draft.first.model_copy(update={"sender": following})
     draft = draft.model_copy(update={"steps": [step, *draft.steps[1:]]})
     await _update(query, draft, state, platform, sending, t)
@@ -222,6 +228,35 @@ async def toggle_sms_fallback(
         )
         steps = [draft.first, sms]
     await _update(query, draft.model_copy(update={"steps": steps}), state, platform, sending, t)
+
+
+async def next_account(
+    query: CallbackQuery,
+    callback_data: FormCallback,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    draft = await _draft_or_stale(query, callback_data, state, t)
+    if draft is None:
+        return
+    names = [account.name for account in platform.accounts]
+    following = cycle_next(names, draft.account)
+    senders = platform.get(following).senders
+    # A sender belongs to its account: the new account's default replaces it.
+    steps = [
+        step.model_copy(update={"sender": senders[0] if senders and step.sender else step.sender})
+        for step in draft.steps
+    ]
+    await _update(
+        query,
+        draft.model_copy(update={"account": following, "steps": steps}),
+        state,
+        platform,
+        sending,
+        t,
+    )
 
 
 async def _update(
@@ -382,6 +417,9 @@ def create_router() -> Router:
     router.callback_query.register(next_sender, FormCallback.filter(F.action == FormAction.SENDER))
     router.callback_query.register(
         toggle_sms_fallback, FormCallback.filter(F.action == FormAction.FALLBACK)
+    )
+    router.callback_query.register(
+        next_account, FormCallback.filter(F.action == FormAction.NEXT_ACCOUNT)
     )
     router.callback_query.register(
         ask_field, FormCallback.filter((F.action == FormAction.EDIT) & F.value.in_(EDITABLE_FIELDS))

@@ -246,3 +246,4 @@ rule-ttl-unit-without-ttl = A lifetime unit is given without a lifetime.
 ## Alerts
 
 alert-undelivered = ❌ <b>{ $status }</b>: { $channels } → { $phone } { $error }
+button-account = 🏢 Account

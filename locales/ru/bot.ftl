@@ -247,3 +247,4 @@ rule-ttl-unit-without-ttl = Единица времени жизни указа�
 ## Оповещения
 
 alert-undelivered = ❌ <b>{ $status }</b>: { $channels } → { $phone } { $error }
+button-account = 🏢 Аккаунт
