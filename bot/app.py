@@ -14,10 +14,12 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot.access import AccessService
 from bot.i18n import LANGUAGES, Catalogs
+from bot.languages import Languages
 from bot.middlewares import AccessMiddleware, I18nMiddleware
 from bot.platform import Platform, open_platform
 from bot.sending import SendService
 from bot.settings import Settings
+from bot.timefmt import TimeFormat
 from bot.views import SendViews
 from handlers import setup_routers
 from storage import (
@@ -63,6 +65,7 @@ class Services:
     catalogs: Catalogs
     fsm_storage: BaseStorage
     views: SendViews
+    languages: Languages
 
 
 @asynccontextmanager
@@ -94,6 +97,8 @@ async def open_services(settings: Settings, *, sandbox_url: str | None) -> Async
             OperatorRepository(db), InviteRepository(db), settings.telegram.admin_ids
         )
         await access.bootstrap_admins()
+        catalogs = Catalogs(default=settings.telegram.default_language or "ru")
+        preferences = KeyValueRepository(db)
         yield Services(
             db=db,
             platform=platform,
@@ -103,10 +108,11 @@ async def open_services(settings: Settings, *, sandbox_url: str | None) -> Async
             statuses=statuses,
             outside_reports=outside,
             audit=audit,
-            preferences=KeyValueRepository(db),
-            catalogs=Catalogs(default=settings.telegram.default_language or "ru"),
+            preferences=preferences,
+            catalogs=catalogs,
             fsm_storage=SQLiteStorage(db),
-            views=SendViews(platform, sends, statuses, outside),
+            views=SendViews(platform, sends, statuses, outside, TimeFormat(settings.telegram.zone)),
+            languages=Languages(catalogs, preferences, settings.telegram.default_language),
         )
 
 
@@ -128,12 +134,11 @@ def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
         audit=services.audit,
         preferences=services.preferences,
         catalogs=services.catalogs,
+        languages=services.languages,
         views=services.views,
         flashcall_ttl_minutes=settings.provider.flashcall_ttl_minutes,
     )
-    i18n = I18nMiddleware(
-        services.catalogs, services.preferences, settings.telegram.default_language
-    )
+    i18n = I18nMiddleware(services.languages)
     access = AccessMiddleware(services.access)
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(i18n)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -19,6 +18,7 @@ from bot.callbacks import CardAction, CardCallback, FormAction, FormCallback
 from bot.drafts import Draft, StepDraft
 from bot.i18n import Html, Translator
 from bot.platform import PlatformAccount
+from bot.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.messages import describe_seconds
 from provider.phone import format_international, mask_phone
@@ -235,7 +235,7 @@ def status_card(
     *,
     several_accounts: bool,
     can_repeat: bool,
-    now: datetime | None = None,
+    times: TimeFormat,
 ) -> Card:
     chain = " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
     header = (sandbox_mark(account, t) if account else "") + t(
@@ -246,6 +246,8 @@ def status_card(
         lines.append(t("card-account", account=account.name))
     if send.mt_num:
         lines.append(t("status-mtnum", mt_num=send.mt_num))
+    elif send.legacy_id:
+        lines.append(t("status-legacy-id", legacy_id=send.legacy_id))
     lines.append(t("status-partner-id", partner_id=send.partner_id))
     if send.state is SendState.FAILED:
         lines.append(t("status-failed", error=send.error or ""))
@@ -254,13 +256,14 @@ def status_card(
     elif send.state is SendState.SUBMITTING:
         lines.append(t("status-submitting"))
     for number, step in enumerate(steps, start=1):
-        lines.append(_status_line(number, step, t))
+        lines.append(_status_line(number, step, t, times))
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("button-refresh"),
         callback_data=CardCallback(send_id=send.id, action=CardAction.REFRESH),
     )
-    if send.state is SendState.UNKNOWN and can_repeat:
+    resend_safely = account is None or account.can_resend_safely
+    if send.state is SendState.UNKNOWN and can_repeat and resend_safely:
         builder.button(
             text=t("button-retry"),
             callback_data=CardCallback(send_id=send.id, action=CardAction.RETRY),
@@ -273,11 +276,11 @@ def status_card(
     return Card("\n".join(lines), builder.as_markup())
 
 
-def _status_line(number: int, step: StepStatus, t: Translator) -> str:
+def _status_line(number: int, step: StepStatus, t: Translator, times: TimeFormat) -> str:
     label = CHANNEL_RULES[MessageType(step.step_type)].label
     if step.status is None:
         return t("status-step-waiting", number=number, channel=label)
-    when = step.updated_at.strftime("%H:%M:%S") if step.updated_at else ""
+    when = times.clock(step.updated_at) if step.updated_at else ""
     if step.status in ("UNDELIVERED", "not_deliver", "expired") and step.error_code:
         name = error_name(MessageType(step.step_type), step.error_code)
         reason_key = "reason-" + ERROR_NAMES.get(step.error_code, "unknown")

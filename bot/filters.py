@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject
 
+from bot.callbacks import FormCallback
+from bot.forms import active_draft
 from storage import Operator, Role
 
 
@@ -16,3 +20,17 @@ class RoleFilter(Filter):
 
     async def __call__(self, event: TelegramObject, operator: Operator | None = None) -> bool:
         return operator is not None and operator.role in self._roles
+
+
+class ActiveForm(Filter):
+    """The pressed button belongs to the person's current form; the handler gets it as `draft`.
+
+    A button of an older form (sent, cancelled, replaced, another person's in a group)
+    matches no handler and is answered by the fallback's polite "no longer active".
+    """
+
+    async def __call__(
+        self, event: TelegramObject, callback_data: FormCallback, state: FSMContext
+    ) -> bool | dict[str, Any]:
+        draft = await active_draft(state, callback_data.form)
+        return False if draft is None else {"draft": draft}

@@ -9,7 +9,6 @@ from bot.cards import Card, explain_violations, form_card
 from bot.drafts import Draft
 from bot.i18n import Translator
 from bot.platform import Platform
-from bot.receiver import shown_request
 from bot.sending import SendService
 from provider.channels import CHANNEL_RULES, MessageType
 
@@ -53,11 +52,11 @@ def render_form(draft: Draft, platform: Platform, sending: SendService, t: Trans
     problems: list[str] = []
     preview = None
     try:
-        request = sending.build(draft)
+        body = sending.preview(draft)
     except ValidationError as exc:
         problems = explain_violations(exc, t)
     else:
-        preview = shown_request(request) if draft.show_json else None
+        preview = body if draft.show_json else None
     return form_card(
         draft,
         account,

@@ -10,39 +10,26 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.access import AccessService
-from bot.i18n import Catalogs, Translator
-from storage import KeyValueRepository
+from bot.i18n import Translator
+from bot.languages import Languages
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-def language_key(user_id: int) -> str:
-    return f"language:{user_id}"
-
-
 class I18nMiddleware(BaseMiddleware):
-    """Puts `t` (a Translator) in the handler data.
+    """Puts `t` (a Translator in the person's language, see `bot.languages`) in the data."""
 
-    The language is the operator's /lang choice, else DEFAULT_LANGUAGE when it was set,
-    else the user's Telegram language when we have it, else Russian.
-    """
-
-    def __init__(
-        self, catalogs: Catalogs, preferences: KeyValueRepository, configured: str | None
-    ) -> None:
-        self._catalogs = catalogs
-        self._preferences = preferences
-        self._configured = configured
+    def __init__(self, languages: Languages) -> None:
+        self._languages = languages
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        language = self._configured
-        if user is not None:
-            chosen = await self._preferences.get(language_key(user.id))
-            language = chosen or self._configured or user.language_code
-        data["t"] = self._catalogs.get(language)
+        if user is None:
+            data["t"] = self._languages.catalogs.get(None)
+        else:
+            data["t"] = await self._languages.for_update(user.id, user.language_code)
         return await handler(event, data)
 
 

@@ -24,8 +24,9 @@ from aiogram.exceptions import (
 from aiogram.types import ReplyParameters
 
 from bot.access import AccessService
+from bot.cards import Card
 from bot.i18n import Catalogs, Translator
-from bot.middlewares import language_key
+from bot.languages import chosen_key, seen_key
 from bot.views import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.logs import log_event
@@ -41,9 +42,22 @@ from storage import (
 
 log = logging.getLogger(__name__)
 
+PREPARE_AHEAD = 0.05
+"""Seconds before a chat may be written to again that its next card is read and rendered,
+so the call itself goes out on time (a chat written to at the limit would otherwise fall
+behind by the rendering time with every call)."""
+
 
 class RateLimiter:
-    """One call per chat per `per_chat` seconds, `global_rate` calls per second overall."""
+    """One call per chat per `per_chat` seconds, `global_rate` calls per second overall.
+
+    A chat's next call waits `per_chat` from the *answer* to its previous one
+    (:meth:`finished`). Telegram counts a call when it handles it, somewhere between our
+    sending it and our reading the answer; spacing only the starts lets a slow request
+    followed by a fast one land two calls within one of Telegram's seconds (a 429, and
+    the chat paused for a whole second). The price is one round trip per call in a chat
+    written to at the limit, which the notifier keeps small by rendering ahead.
+    """
 
     def __init__(self, per_chat: float = 1.0, global_rate: float = 25.0) -> None:
         self._per_chat = per_chat
@@ -58,6 +72,11 @@ class RateLimiter:
         now = time.monotonic()
         self._next_chat[chat_id] = now + self._per_chat
         self._next_global = max(self._next_global, now) + self._interval
+
+    def finished(self, chat_id: int) -> None:
+        """The call spent for this chat got its answer (or failed)."""
+        earliest = time.monotonic() + self._per_chat
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), earliest)
 
     def pause(self, chat_id: int, seconds: float) -> None:
         self._next_chat[chat_id] = time.monotonic() + seconds
@@ -95,23 +114,40 @@ class CardNotifier:
     async def run(self) -> None:
         """Drain the outbox until cancelled; pending rows survive for the next start."""
         while True:
-            delay = await self.drain()
+            # Cleared before draining: a wake() that comes while drain() runs (a report
+            # stored after the outbox was read) must start the next drain at once, not
+            # wait for the idle poll.
             self._wake.clear()
+            delay = await self.drain()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), min(delay, self._idle_poll))
 
     async def drain(self) -> float:
         """Deliver every entry whose chat may be written to now; seconds until the next one."""
         entries = await self._outbox.pending(limit=200)
+        # A chat's card edits before its failure alerts: the card shows the outcome, the
+        # alert only makes the phone buzz (still due order within each kind).
+        entries.sort(key=lambda entry: entry.kind is OutboxKind.FAILURE_ALERT)
         wait = self._idle_poll
+        considered: set[int] = set()
+        more: set[int] = set()
         for entry in entries:
             if entry.message_id is None:
                 continue  # the card is not posted yet; set_card_message wakes us
+            # Only a chat's first entry: by the time the loop reaches a later one, other
+            # chats' calls may have made this chat ready, and it must not jump the queue.
+            if entry.chat_id in considered:
+                more.add(entry.chat_id)
+                continue
+            considered.add(entry.chat_id)
             ready = self._limiter.ready_at(entry.chat_id) - time.monotonic()
-            if ready > 0:
-                wait = min(wait, ready)
+            if ready > PREPARE_AHEAD:
+                wait = min(wait, ready - PREPARE_AHEAD)
                 continue
             await self._deliver(entry)
+        now = time.monotonic()
+        for chat_id in more:
+            wait = min(wait, self._limiter.ready_at(chat_id) - now - PREPARE_AHEAD)
         return max(wait, 0.01)
 
     async def _deliver(self, entry: OutboxEntry) -> None:
@@ -120,18 +156,28 @@ class CardNotifier:
             await self._outbox.done(entry)
             return
         t = await self._translator(send)
+        text = await self._failure_text(send, t) if entry.kind is OutboxKind.FAILURE_ALERT else None
+        card = None if text is not None else await self._render(send, t)
+        # Rendered ahead (the database reads are done): go at the chat's exact moment.
+        early = self._limiter.ready_at(entry.chat_id) - time.monotonic()
+        if early > 0:
+            await asyncio.sleep(early)
         self._limiter.spend(entry.chat_id)
         try:
-            if entry.kind is OutboxKind.FAILURE_ALERT:
-                await self._bot.send_message(
-                    entry.chat_id,
-                    await self._failure_text(send, t),
-                    reply_parameters=ReplyParameters(
-                        message_id=entry.message_id, allow_sending_without_reply=True
-                    ),
-                )
-            else:
-                await self._edit_card(entry, send, t)
+            try:
+                if text is not None:
+                    await self._bot.send_message(
+                        entry.chat_id,
+                        text,
+                        reply_parameters=ReplyParameters(
+                            message_id=entry.message_id, allow_sending_without_reply=True
+                        ),
+                    )
+                else:
+                    assert card is not None
+                    await self._edit_card(entry, send, card)
+            finally:
+                self._limiter.finished(entry.chat_id)
         except TelegramRetryAfter as exc:
             self._limiter.pause(entry.chat_id, exc.retry_after)
             log_event(log, "card_retry_after", chat=entry.chat_id, seconds=exc.retry_after)
@@ -143,9 +189,11 @@ class CardNotifier:
             return
         await self._outbox.done(entry)
 
-    async def _edit_card(self, entry: OutboxEntry, send: Send, t: Translator) -> None:
+    async def _render(self, send: Send, t: Translator) -> Card:
         operator = await self._access.operator(send.operator_id)
-        card = await self._views.card(send, operator, t)
+        return await self._views.card(send, operator, t)
+
+    async def _edit_card(self, entry: OutboxEntry, send: Send, card: Card) -> None:
         try:
             await self._bot.edit_message_text(
                 text=card.text,
@@ -166,7 +214,8 @@ class CardNotifier:
         log_event(log, "card_edited", send_id=send.id, chat=entry.chat_id, status=send.status)
 
     async def _translator(self, send: Send) -> Translator:
-        chosen = await self._preferences.get(language_key(send.operator_id))
+        chosen = await self._preferences.get(chosen_key(send.operator_id))
+        chosen = chosen or await self._preferences.get(seen_key(send.operator_id))
         return self._catalogs.get(chosen)
 
     async def _failure_text(self, send: Send, t: Translator) -> str:

@@ -1,4 +1,5 @@
-"""The status pipeline in the bot process: the report receiver and the card notifier."""
+"""The status pipeline in the bot process: the report receiver, the legacy poller (when a
+legacy account exists) and the card notifier."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from aiohttp import web
 
 from bot.app import Services
 from bot.notifier import CardNotifier, RateLimiter
+from bot.poller import LegacyPoller
 from bot.receiver import ReportReceiver, report_url
 from bot.settings import Settings
 from storage import KeyValueRepository, OutboxRepository
@@ -27,6 +29,8 @@ class Pipeline:
     notifier: CardNotifier
     local_url: str
     """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
+    poller: LegacyPoller | None = None
+    """Running when some account uses a legacy API."""
 
 
 def split_listen(value: str) -> tuple[str, int]:
@@ -90,10 +94,23 @@ async def status_pipeline(
     )
     services.sending.on_card_posted(notifier.wake)
     task = asyncio.create_task(notifier.run(), name="card-notifier")
+    tasks = [task]
+    poller = None
+    if services.platform.legacy_accounts:
+        poller = LegacyPoller(
+            services.platform,
+            services.sends,
+            services.statuses,
+            interval=settings.provider.legacy_poll_interval,
+            on_change=notifier.wake,
+        )
+        tasks.append(asyncio.create_task(poller.run(), name="legacy-poller"))
     try:
-        yield Pipeline(notifier, local_url)
+        yield Pipeline(notifier, local_url, poller)
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for running in tasks:
+            running.cancel()
+        for running in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
         await runner.cleanup()

@@ -1,20 +1,49 @@
-"""The platform accounts the bot sends through, each with its own client."""
+"""The platform accounts the bot sends through, each with the client of its API family."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import httpx
 
+from bot.legacy import LEGACY_CHANNELS, Refusal, chain_refusal
 from bot.settings import AccountConfig, ProviderApi
 from provider.channels import MessageType
-from provider.request import SendRequest, SendResult
-from provider.rest import RestClient, RetryPolicy
+from provider.legacy import LegacyChannel, LegacyClient, LegacySendRequest, Transport
+from provider.legacy import new_client_id_message as new_legacy_id
+from provider.request import SendRequest
+from provider.rest import RestClient, RetryPolicy, new_partner_id
 from storage import AccountRepository, ApiFamily
 
 REST_CHANNELS = tuple(MessageType)
+
+LEGACY_TRANSPORTS: Mapping[ProviderApi, Transport] = MappingProxyType(
+    {
+        ProviderApi.LEGACY_GET: "get",
+        ProviderApi.LEGACY_JSON: "json",
+        ProviderApi.LEGACY_XML: "xml",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What the platform gave back for an accepted send: REST an mtNum, legacy its ids."""
+
+    mt_num: str | None = None
+    legacy_id: str | None = None
+    legacy_ids: Mapping[str, str] = field(default_factory=dict)
+    """Per-channel ids of the legacy API, only the channels used (``{"sms": "..."}``)."""
+
+    @property
+    def reference(self) -> str:
+        return self.mt_num or self.legacy_id or ""
+
+
+OutgoingRequest = SendRequest | LegacySendRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +51,34 @@ class PlatformAccount:
     config: AccountConfig
     account_id: int
     """The account's row in storage."""
-    client: RestClient
+    client: RestClient | LegacyClient
 
     @property
     def name(self) -> str:
         return self.config.name
 
     @property
+    def api(self) -> ProviderApi:
+        return self.config.api
+
+    @property
     def is_sandbox(self) -> bool:
         return self.config.is_sandbox
+
+    @property
+    def is_legacy(self) -> bool:
+        return isinstance(self.client, LegacyClient)
+
+    @property
+    def transport(self) -> Transport | None:
+        """get, json or xml for a legacy account; None for a REST one."""
+        return self.client.transport if isinstance(self.client, LegacyClient) else None
+
+    @property
+    def can_resend_safely(self) -> bool:
+        """Whether a send whose answer was lost may be asked again without a risk of
+        sending twice: only where the request carries our id (not legacy GET)."""
+        return self.transport != "get"
 
     @property
     def senders(self) -> list[str]:
@@ -38,10 +86,29 @@ class PlatformAccount:
 
     @property
     def channels(self) -> tuple[MessageType, ...]:
-        return REST_CHANNELS
+        return LEGACY_CHANNELS if self.is_legacy else REST_CHANNELS
 
-    async def send(self, request: SendRequest) -> SendResult:
-        return await self.client.send(request)
+    def chain_refusal(self, channels: Sequence[MessageType]) -> Refusal | None:
+        """Why this account cannot send a chain of these channels; None if it can."""
+        return chain_refusal(self.api, channels) if self.is_legacy else None
+
+    def new_partner_id(self) -> str:
+        """Our id of a new send. The legacy API's client_id_message must be a number."""
+        return new_legacy_id() if self.is_legacy else new_partner_id()
+
+    async def send(self, request: OutgoingRequest) -> Accepted:
+        """Send through this account's API; the request must be of that API's kind."""
+        if isinstance(self.client, LegacyClient):
+            if not isinstance(request, LegacySendRequest):
+                raise TypeError(f"account {self.name!r} sends legacy requests only")
+            result = await self.client.send(request)
+            ids = {c.value: result.channel_id(c) for c in LegacyChannel}
+            # "0" = channel not used; None = not reported (GET answers the message id only).
+            used = {channel: id_ for channel, id_ in ids.items() if id_ and id_ != "0"}
+            return Accepted(legacy_id=result.id_message, legacy_ids=used)
+        if not isinstance(request, SendRequest):
+            raise TypeError(f"account {self.name!r} sends REST requests only")
+        return Accepted(mt_num=(await self.client.send(request)).mt_num)
 
 
 class Platform:
@@ -65,13 +132,47 @@ class Platform:
     def has(self, name: str) -> bool:
         return name in self._accounts
 
+    def for_chain(self, channels: Sequence[MessageType]) -> PlatformAccount | None:
+        """The default account if it can send this chain, else the first that can."""
+        candidates = [self.default, *self.accounts]
+        return next((a for a in candidates if a.chain_refusal(channels) is None), None)
+
     @property
     def accounts(self) -> list[PlatformAccount]:
         return list(self._accounts.values())
 
     @property
+    def legacy_accounts(self) -> list[PlatformAccount]:
+        return [a for a in self._accounts.values() if a.is_legacy]
+
+    @property
     def several(self) -> bool:
         return len(self._accounts) > 1
+
+
+def _rest_client(
+    config: AccountConfig, url: str, timeout: httpx.Timeout, attempts: int
+) -> RestClient:
+    return RestClient(
+        url,
+        config.login,
+        config.password,
+        timeout=timeout,
+        retry=RetryPolicy(attempts=attempts),
+    )
+
+
+def _legacy_client(
+    config: AccountConfig, url: str, timeout: httpx.Timeout, attempts: int
+) -> LegacyClient:
+    return LegacyClient(
+        url,
+        config.login,
+        config.password,
+        transport=LEGACY_TRANSPORTS[config.api],
+        timeout=timeout,
+        retry=RetryPolicy(attempts=attempts),
+    )
 
 
 @asynccontextmanager
@@ -83,26 +184,26 @@ async def open_platform(
     request_timeout: float = 20.0,
     attempts: int = 3,
 ) -> AsyncIterator[Platform]:
-    """Open one client per account; sandbox accounts send to `sandbox_url`."""
+    """Open one client per account; sandbox accounts send to `sandbox_url` (REST).
+
+    Legacy accounts (legacy-get/-json/-xml) get a `LegacyClient` on their base URL, the
+    folder holding sendmessage.php and xml/; everything else a `RestClient`.
+    """
+    timeout = httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0))
     async with AsyncExitStack() as stack:
         accounts = []
         for config in configs:
-            if config.api not in (ProviderApi.REST, ProviderApi.SANDBOX):
-                raise ValueError(
-                    f"account {config.name!r}: the {config.api.value} API is not supported yet"
-                )
             url = sandbox_url if config.is_sandbox else config.url
             if url is None:
                 raise ValueError(f"account {config.name!r} has no URL and no sandbox runs")
-            client = await stack.enter_async_context(
-                RestClient(
-                    url,
-                    config.login,
-                    config.password,
-                    timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
-                    retry=RetryPolicy(attempts=attempts),
-                )
-            )
-            stored = await repository.ensure(config.name, ApiFamily.REST)
+            client: RestClient | LegacyClient
+            if config.api in LEGACY_TRANSPORTS and not config.is_sandbox:
+                client = _legacy_client(config, url, timeout, attempts)
+                family = ApiFamily.LEGACY
+            else:
+                client = _rest_client(config, url, timeout, attempts)
+                family = ApiFamily.REST
+            await stack.enter_async_context(client)
+            stored = await repository.ensure(config.name, family)
             accounts.append(PlatformAccount(config, stored.id, client))
         yield Platform(accounts)

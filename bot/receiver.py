@@ -2,15 +2,26 @@
 
 A report the platform got no 200 for is sent again, so answering only after the database
 has it loses nothing; duplicates and out-of-order reports are absorbed by storage.
+
+Group commit: handlers validate their reports and hand them to one writer task
+(:class:`ReportWriter`); each round it takes everything queued (up to ``MAX_BATCH``
+reports), records it in ONE transaction, commits, and only then answers each waiting
+request, so every 200 still means "this request's reports are durable". A storage error
+answers 503 to the requests of that round (a report that breaks the batch for another
+reason is retried alone, so it fails only its own request).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any
 
@@ -20,7 +31,8 @@ from pydantic import ValidationError
 from provider.logs import log_event
 from provider.reports import DeliveryReport
 from provider.request import MASK, SendRequest
-from storage import NewStatusEvent, RecordOutcome, StatusRepository, StorageError
+from storage import NewStatusEvent, RecordOutcome, RecordResult, StatusRepository, StorageError
+from storage.statuses import PreparedEvent
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +40,9 @@ REPORTS_PATH = "/reports/"
 
 MAX_BODY = 1024 * 1024
 """A batch of a few thousand reports; anything larger is not the platform."""
+
+MAX_BATCH = 256
+"""Reports per group-commit transaction (a larger single request still goes in whole)."""
 
 Network = IPv4Network | IPv6Network
 
@@ -59,6 +74,126 @@ def to_event(report: DeliveryReport) -> NewStatusEvent:
     )
 
 
+class WriterStopped(StorageError):
+    """The receiver is shutting down; the platform will post the report again."""
+
+
+@dataclass(slots=True)
+class _Submission:
+    events: list[PreparedEvent]
+    future: asyncio.Future[list[RecordResult]]
+
+
+class ReportWriter:
+    """The single writer of the receiver: records the reports of concurrent requests in
+    one transaction per round (group commit) and resolves each request after the commit."""
+
+    def __init__(
+        self,
+        statuses: StatusRepository,
+        *,
+        on_change: Callable[[], None],
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._statuses = statuses
+        self._on_change = on_change
+        self._max_batch = max_batch
+        self._queue: deque[_Submission] = deque()
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.rounds = 0
+        """Transactions committed (for benchmarks and tests)."""
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        if not self.running:
+            self._task = asyncio.create_task(self._run(), name="report-writer")
+
+    async def stop(self) -> None:
+        """Stop; requests still waiting (none once aiohttp has answered them all) get 503."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def record(self, events: list[NewStatusEvent]) -> list[RecordResult]:
+        """Results in the order of ``events``, once they are committed.
+
+        The events are validated and serialised here, in the caller's task, while the
+        writer may be busy with the previous round (invalid input raises here and never
+        reaches a batch).
+        """
+        if not self.running:
+            raise WriterStopped("the report writer is not running")
+        prepared = [self._statuses.prepare(event) for event in events]
+        future: asyncio.Future[list[RecordResult]] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Submission(prepared, future))
+        self._ready.set()
+        return await future
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                await self._ready.wait()
+                self._ready.clear()
+                while self._queue:
+                    await self._commit(self._take())
+        finally:
+            # Cancelled (shutting down): whatever is still queued was not stored.
+            while self._queue:
+                _fail(self._queue.popleft(), WriterStopped("the receiver is shutting down"))
+
+    def _take(self) -> list[_Submission]:
+        batch = [self._queue.popleft()]
+        size = len(batch[0].events)
+        while self._queue and size + len(self._queue[0].events) <= self._max_batch:
+            submission = self._queue.popleft()
+            size += len(submission.events)
+            batch.append(submission)
+        return batch
+
+    async def _commit(self, batch: list[_Submission]) -> None:
+        events = [event for submission in batch for event in submission.events]
+        try:
+            results = await self._statuses.record_prepared(events)
+        except asyncio.CancelledError:
+            for submission in batch:
+                _fail(submission, WriterStopped("the receiver is shutting down"))
+            raise
+        except Exception as exc:
+            if len(batch) > 1 and not isinstance(exc, sqlite3.OperationalError):
+                # Not the database being unavailable: one report broke the round. Alone,
+                # it fails only its own request.
+                for submission in batch:
+                    await self._commit([submission])
+                return
+            for submission in batch:
+                _fail(submission, exc)
+            return
+        self.rounds += 1
+        if any(result.changed for result in results):
+            try:
+                self._on_change()
+            except Exception as exc:  # the reports are stored; the writer must go on
+                log_event(log, "report_wake_failed", level=logging.ERROR, error=repr(exc))
+        start = 0
+        for submission in batch:
+            end = start + len(submission.events)
+            if not submission.future.done():
+                submission.future.set_result(results[start:end])
+            start = end
+
+
+def _fail(submission: _Submission, exc: BaseException) -> None:
+    if not submission.future.done():
+        submission.future.set_exception(exc)
+
+
 class ReportReceiver:
     def __init__(
         self,
@@ -69,17 +204,24 @@ class ReportReceiver:
         health: Callable[[], Awaitable[dict[str, Any]]],
         allowed: Sequence[Network] | None = None,
     ) -> None:
-        self._statuses = statuses
         self._secret = secret
-        self._on_change = on_change
         self._health = health
         self._allowed = allowed
+        self.writer = ReportWriter(statuses, on_change=on_change)
 
     def make_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(REPORTS_PATH + "{secret}", self._reports)
         app.router.add_get("/health", self._health_check)
+        app.cleanup_ctx.append(self._writer_running)
         return app
+
+    async def _writer_running(self, app: web.Application) -> AsyncIterator[None]:
+        # Cleanup runs after the server stopped and in-flight requests were answered.
+        del app
+        self.writer.start()
+        yield
+        await self.writer.stop()
 
     async def _reports(self, request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.match_info["secret"].encode(), self._secret.encode()):
@@ -93,26 +235,22 @@ class ReportReceiver:
         except _BadReport as exc:
             log_event(log, "report_malformed", level=logging.WARNING, reason=exc.reason)
             return web.json_response({"error": exc.reason}, status=400)
-        changed = False
         try:
-            for report in reports:
-                result = await self._statuses.record_status_event(to_event(report))
-                changed = changed or result.changed
-                log_event(
-                    log,
-                    "report_stored",
-                    mt_num=report.mt_num,
-                    type=report.type.value,
-                    status=report.status.name,
-                    outcome=result.outcome.value,
-                    dest=report.dest_addr if result.outcome is RecordOutcome.OUTSIDE else None,
-                )
+            results = await self.writer.record([to_event(report) for report in reports])
         except (sqlite3.OperationalError, StorageError) as exc:
             # Locked past busy_timeout, disk full...: the platform will send it again.
             log_event(log, "report_not_stored", level=logging.ERROR, error=type(exc).__name__)
             return web.json_response({"error": "storage unavailable, retry"}, status=503)
-        if changed:
-            self._on_change()
+        for report, result in zip(reports, results, strict=True):
+            log_event(
+                log,
+                "report_stored",
+                mt_num=report.mt_num,
+                type=report.type.value,
+                status=report.status.name,
+                outcome=result.outcome.value,
+                dest=report.dest_addr if result.outcome is RecordOutcome.OUTSIDE else None,
+            )
         return web.json_response({"stored": len(reports)})
 
     async def _health_check(self, request: web.Request) -> web.Response:

@@ -2,7 +2,14 @@
 
 A send is stored (state `submitting`, a fresh partner id) before the platform hears of it,
 so a crash or a timeout never loses it; a retry reuses the same partner id, so the
-platform sends at most once.
+platform sends at most once. Both API families take this one path: the partner id is the
+REST ``id`` or the legacy ``client_id_message`` (a number), and the request goes out in
+the account's own shape (`bot.legacy` makes the legacy one from the draft).
+
+What is stored is the draft's REST request: the bot's one form of a message, which the
+status card's "send again" reads back. A legacy send's request is made from it again on a
+retry (the conversion is a pure function, so the platform sees the same content under the
+same client_id_message); the legacy body that went out is in the audit entry.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from bot.drafts import Draft
-from bot.platform import Platform, PlatformAccount
+from bot.drafts import Draft, draft_from_request
+from bot.legacy import to_legacy_request
+from bot.platform import OutgoingRequest, Platform, PlatformAccount
 from bot.receiver import shown_request
 from provider.errors import ProviderAPIError, ProviderConnectionError, ProviderError
+from provider.legacy import IdenticalRequestError, LegacySendRequest
 from provider.logs import log_event
 from provider.request import SendRequest
-from provider.rest import new_partner_id
 from storage import AuditRepository, NewSend, Operator, Send, SendRepository, SendState
 
 log = logging.getLogger(__name__)
@@ -30,7 +38,15 @@ class Submitted:
     send: Send
     account: PlatformAccount
     error: ProviderError | None = None
-    """None: the platform accepted it (send.mt_num is set)."""
+    """None: the platform accepted it (send.mt_num, or for legacy send.legacy_id, is set)."""
+
+
+class UnsafeResendError(ProviderError):
+    """A legacy-get send whose answer was lost cannot be sent again safely.
+
+    GET carries no client_id_message, so the platform could not recognise the repeat and
+    would send the message twice.
+    """
 
 
 class SendService:
@@ -62,12 +78,30 @@ class SendService:
         self._local_notify_url = local
 
     def _notify_url(self, account: PlatformAccount) -> str | None:
+        if account.is_legacy:
+            return None  # the legacy API has no callbacks: the poller asks
         return self._local_notify_url if account.is_sandbox else self._public_notify_url
 
     def build(self, draft: Draft) -> SendRequest:
-        """The request a draft makes; raises ValidationError naming every broken rule."""
+        """The request a draft makes; raises ValidationError naming every broken rule.
+
+        For a legacy account the draft must also fit the legacy API (`bot.legacy`); the
+        REST request is still what is returned (and stored), the bot's form of a message.
+        """
         account = self._platform.get(draft.account)
+        if account.is_legacy:
+            to_legacy_request(draft, api=account.api)
         return draft.to_request(notify_url=self._notify_url(account))
+
+    def preview(self, draft: Draft) -> dict[str, object]:
+        """The body the account's API would receive (password masked); ValidationError
+        if the draft is broken. For the form card's JSON preview."""
+        account = self._platform.get(draft.account)
+        if account.is_legacy:
+            return to_legacy_request(draft, api=account.api).model_dump(
+                mode="json", by_alias=True, exclude_none=True
+            )
+        return shown_request(self.build(draft))
 
     def validate(self, draft: Draft) -> ValidationError | None:
         try:
@@ -79,8 +113,13 @@ class SendService:
     async def submit(self, draft: Draft, operator: Operator, chat_id: int) -> Submitted:
         """Send a (valid) draft. Raises ValidationError if it is not valid: nothing is stored."""
         account = self._platform.get(draft.account)
-        partner_id = new_partner_id()
+        partner_id = account.new_partner_id()
+        if account.is_legacy:
+            # What the legacy API cannot carry (a schedule...) is refused before storing;
+            # the stored REST request alone would not show it.
+            to_legacy_request(draft, api=account.api)
         request = draft.to_request(partner_id=partner_id, notify_url=self._notify_url(account))
+        outgoing = self._outgoing(account, request, partner_id)
         send = await self._sends.create_submitting(
             NewSend(
                 partner_id=partner_id,
@@ -93,13 +132,15 @@ class SendService:
                 chat_id=chat_id,
             )
         )
-        await self._audit.log(
-            operator.user_id,
-            "send",
-            f"send:{send.id}",
-            {"account": account.name, "steps": draft.channels_label, "partner_id": partner_id},
-        )
-        return await self._deliver(send, account, request)
+        details: dict[str, object] = {
+            "account": account.name,
+            "steps": draft.channels_label,
+            "partner_id": partner_id,
+        }
+        if isinstance(outgoing, LegacySendRequest):
+            details["legacy_request"] = outgoing.model_dump(mode="json", exclude_none=True)
+        await self._audit.log(operator.user_id, "send", f"send:{send.id}", details)
+        return await self._deliver(send, account, outgoing)
 
     async def recover_interrupted(self) -> int:
         """Sends a stopped process left `submitting`: whether they went out is unknown now.
@@ -121,6 +162,11 @@ class SendService:
         account = self._platform.by_id(send.account_id)
         if account is None:
             raise LookupError(f"send {send.id}: its account is no longer configured")
+        if not account.can_resend_safely:
+            raise UnsafeResendError(
+                f"send {send.id}: legacy-get has no client_id_message; a resend could "
+                "send the message twice"
+            )
         request = SendRequest.model_validate(send.request).model_copy(
             update={
                 "id": send.partner_id,
@@ -129,33 +175,65 @@ class SendService:
                 "notify_url": self._notify_url(account),
             }
         )
-        return await self._deliver(send, account, request)
+        return await self._deliver(send, account, self._outgoing(account, request, send.partner_id))
+
+    def _outgoing(
+        self, account: PlatformAccount, request: SendRequest, partner_id: str
+    ) -> OutgoingRequest:
+        """The request in the shape the account's API takes.
+
+        A legacy request is always made from the stored REST request (by way of its
+        draft), at the first try and at a retry alike: the same content every time, which
+        the platform needs to recognise a repeated client_id_message.
+        """
+        if not account.is_legacy:
+            return request
+        draft = draft_from_request(request, account.name, "send")
+        return to_legacy_request(draft, api=account.api, client_id=partner_id)
 
     async def _deliver(
-        self, send: Send, account: PlatformAccount, request: SendRequest
+        self, send: Send, account: PlatformAccount, request: OutgoingRequest
     ) -> Submitted:
         try:
-            result = await account.send(request)
+            accepted = await account.send(request)
+        except IdenticalRequestError as exc:
+            # Only a repeat of a request that reached the platform is refused like this
+            # (a retry after a lost answer): it may well have been sent.
+            return await self._unknown(send, account, exc)
         except ProviderAPIError as exc:
             failed = await self._sends.mark_failed(send.id, _error_text(exc))
             return Submitted(failed, account, exc)
         except ProviderConnectionError as exc:
-            unknown = await self._sends.mark_unknown(send.id, _error_text(exc))
-            return Submitted(unknown, account, exc)
-        accepted = await self._sends.mark_accepted(send.id, mt_num=result.mt_num)
+            return await self._unknown(send, account, exc)
+        stored = await self._sends.mark_accepted(
+            send.id,
+            mt_num=accepted.mt_num,
+            legacy_id=accepted.legacy_id,
+            legacy_ids=accepted.legacy_ids if accepted.legacy_id else None,
+        )
         log_event(
             log,
             "send_accepted",
             send_id=send.id,
             account=account.name,
-            mt_num=result.mt_num,
-            dest=request.dest_addr,
+            mt_num=accepted.mt_num,
+            legacy_id=accepted.legacy_id,
+            dest=send.destination,
         )
-        return Submitted(accepted, account)
+        return Submitted(stored, account)
+
+    async def _unknown(self, send: Send, account: PlatformAccount, exc: ProviderError) -> Submitted:
+        """Whether it went out is unknown: the card offers a retry with the same id."""
+        if send.state is SendState.UNKNOWN:
+            return Submitted(send, account, exc)  # a retry that was not answered either
+        unknown = await self._sends.mark_unknown(send.id, _error_text(exc))
+        return Submitted(unknown, account, exc)
 
 
 def _error_text(exc: ProviderError) -> str:
     if isinstance(exc, ProviderAPIError):
+        if exc.code is None:  # the legacy API answers texts, without codes
+            return exc.description
         details = f": {exc.extended_description}" if exc.extended_description else ""
         return f"code {exc.code}: {exc.description}{details}"
     return type(exc).__name__

@@ -10,9 +10,12 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -24,6 +27,8 @@ class ProviderApi(StrEnum):
     LEGACY_XML = "legacy-xml"
     SANDBOX = "sandbox"
 
+
+LEGACY_APIS = frozenset({ProviderApi.LEGACY_GET, ProviderApi.LEGACY_JSON, ProviderApi.LEGACY_XML})
 
 Language = Literal["ru", "en"]
 
@@ -43,6 +48,21 @@ class TelegramSettings(BaseSettings):
     default_language: Language | None = None
     """None: the user's Telegram language when we have it, else Russian."""
     playground_listen: str = "127.0.0.1:8080"
+    display_timezone: str = "UTC"
+    """The zone of times on cards, e.g. Europe/Moscow (the system's tz database)."""
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Moscow, UTC)") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.display_timezone)
 
     _split_admins = field_validator("admin_ids", mode="before")(_comma_list)
 
@@ -72,6 +92,9 @@ class ProviderSettings(BaseSettings):
     """Seconds to wait for the platform's answer to one request."""
     provider_attempts: int = Field(default=3, ge=1, le=10)
     """Tries of a send the platform may not have seen (busy, no answer); same partner id."""
+    legacy_poll_interval: float = Field(default=65.0, ge=IDENTICAL_REQUEST_WINDOW)
+    """Seconds between two state requests of the legacy poller. Never under a minute: the
+    legacy API refuses an identical request within one (tests give the poller their own)."""
 
     _split_senders = field_validator("provider_senders", mode="before")(_comma_list)
 
@@ -174,6 +197,12 @@ def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConf
                     f"{entry.password_env}, which is not set"
                 )
             password = SecretStr(value)
+        if entry.api in LEGACY_APIS and entry.url is None:
+            # Else it would quietly become the embedded sandbox, which speaks REST.
+            raise ConfigError(
+                f"ACCOUNTS_FILE {path}: account {entry.name!r} uses the {entry.api.value} "
+                "API, which needs url (the base URL holding sendmessage.php)"
+            )
         sandbox = entry.api is ProviderApi.SANDBOX or entry.url is None
         if not sandbox and (entry.login is None or password is None):
             raise ConfigError(

@@ -10,6 +10,7 @@ from bot.access import SENDING_ROLES
 from bot.cards import Card, status_card
 from bot.i18n import Translator
 from bot.platform import Platform
+from bot.timefmt import TimeFormat
 from provider.channels import MessageType
 from provider.reports import error_name
 from storage import (
@@ -51,7 +52,9 @@ class SendViews:
         sends: SendRepository,
         statuses: StatusRepository,
         outside: OutsideReportRepository,
+        times: TimeFormat,
     ) -> None:
+        self.times = times
         self._platform = platform
         self._sends = sends
         self._statuses = statuses
@@ -65,6 +68,9 @@ class SendViews:
             send = await self._sends.get(int(reference[1:]))
         send = send or await self._sends.get_by_mtnum(reference)
         send = send or await self._sends.get_by_partner_id(reference)
+        for account in self._platform.accounts:
+            if send is None and account.is_legacy:
+                send = await self._sends.get_by_legacy_id(account.account_id, reference)
         if send is None:
             return SendHistory(None, [], await self._outside.by_mtnum(reference))
         return SendHistory(send, await self._statuses.events(send.id), [])
@@ -82,6 +88,7 @@ class SendViews:
             t,
             several_accounts=self._platform.several,
             can_repeat=operator is not None and operator.role in SENDING_ROLES,
+            times=self.times,
         )
 
     async def failure_reason(self, send: Send) -> str:

@@ -16,7 +16,18 @@ from aiogram import Router
 
 from bot.access import SENDING_ROLES, VIEWING_ROLES
 from bot.filters import RoleFilter
-from handlers import admin, cascade, common, fallback, flashcall, form, send, sms, status
+from handlers import (
+    admin,
+    cascade,
+    common,
+    errors,
+    fallback,
+    flashcall,
+    form,
+    send,
+    sms,
+    status,
+)
 from storage import Role
 
 
@@ -30,6 +41,7 @@ def _restricted(name: str, roles: frozenset[Role], *children: Router) -> Router:
 
 def setup_routers() -> Router:
     root = Router(name="root")
+    errors.register(root)
     root.include_router(common.create_router())
     root.include_router(_restricted("viewers", VIEWING_ROLES, status.create_router()))
     root.include_router(

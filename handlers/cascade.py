@@ -1,7 +1,9 @@
 """/cascade: a preset or a chain of one's own, then phone and text, then the form card.
 
 The builder (add, move up, remove a step, switch a step's condition) works on the form
-card itself; the platform's rules are explained when an edit would break them.
+card itself; the platform's rules are explained when an edit would break them. An account
+on the legacy API sends only chains of Viber and SMS, each once (`bot.legacy`): other
+presets and steps are refused with the reason before anything is stored.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from bot.cascades import (
 from bot.drafts import Draft, StepDraft
 from bot.forms import active_draft, load_draft, render_form, save_draft
 from bot.i18n import Translator
-from bot.platform import Platform
+from bot.legacy import fitted_steps
+from bot.platform import Platform, PlatformAccount
 from bot.sending import SendService
-from handlers.flashcall import random_code
+from handlers.flashcall import random_code, refusal_text
 from handlers.form import edit_card, show_form
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.phone import PhoneNumberError, parse_phone
@@ -65,7 +68,11 @@ async def start(message: Message, state: FSMContext, platform: Platform, t: Tran
 
 
 async def preset_chosen(
-    query: CallbackQuery, callback_data: FormCallback, state: FSMContext, t: Translator
+    query: CallbackQuery,
+    callback_data: FormCallback,
+    state: FSMContext,
+    platform: Platform,
+    t: Translator,
 ) -> None:
     draft = await active_draft(state, callback_data.form)
     name = callback_data.value
@@ -76,6 +83,15 @@ async def preset_chosen(
     ):
         await query.answer(t("form-stale"), show_alert=True)
         return
+    if name in PRESETS:
+        account = platform.for_chain(PRESETS[name])
+        if account is None:
+            # The menu stays: another preset or the builder may fit the account.
+            await query.answer(
+                refusal_text("/cascade", platform, PRESETS[name], t)[:190], show_alert=True
+            )
+            return
+        await save_draft(state, draft.model_copy(update={"account": account.name}))
     await query.answer()
     await state.update_data({PRESET_KEY: name})
     await state.set_state(CascadeFlow.phone)
@@ -109,13 +125,19 @@ async def text_typed(
         await message.answer(t("form-stale"))
         return
     preset = str((await state.get_data()).get(PRESET_KEY, BUILDER))
-    sender = next(iter(platform.get(draft.account).senders), None)
+    account = platform.get(draft.account)
+    sender = next(iter(account.senders), None)
     text = message.text or ""
     if preset in PRESETS:
         steps = preset_steps(preset, text, random_code(), sender)
     else:
         steps = [StepDraft(channel=MessageType.SMS, text=text, sender=sender, ttl_seconds=3600)]
-    await show_form(message, draft.model_copy(update={"steps": steps}), state, platform, sending, t)
+    draft = draft.model_copy(update={"steps": _fitted(account, steps)})
+    await show_form(message, draft, state, platform, sending, t)
+
+
+def _fitted(account: PlatformAccount, steps: list[StepDraft]) -> list[StepDraft]:
+    return fitted_steps(steps) if account.is_legacy else steps
 
 
 async def builder_edit(
@@ -131,11 +153,12 @@ async def builder_edit(
         await query.answer(t("form-stale"), show_alert=True)
         return
     operation, _, argument = callback_data.value.partition(".")
+    account = platform.get(draft.account)
     if operation == "add" and not argument:
         await query.answer()
-        await _offer_channels(query, draft, t)
+        await _offer_channels(query, draft, account, t)
         return
-    sender = next(iter(platform.get(draft.account).senders), None)
+    sender = next(iter(account.senders), None)
     index = int(argument) if argument.isdigit() else -1
     try:
         if operation == "add" and argument in MessageType.__members__:
@@ -143,7 +166,12 @@ async def builder_edit(
                 (s.text for s in draft.steps if s.channel is MessageType.FLASHINGCALL and s.text),
                 random_code(),
             )
-            draft = add_step(draft, MessageType(argument), code, sender)
+            longer = add_step(draft, MessageType(argument), code, sender)
+            refusal = account.chain_refusal([s.channel for s in longer.steps])
+            if refusal is not None:
+                await query.answer(t(refusal.key, **refusal.params)[:190], show_alert=True)
+                return
+            draft = longer.model_copy(update={"steps": _fitted(account, longer.steps)})
         elif operation == "del":
             draft = remove_step(draft, index)
         elif operation == "up":
@@ -161,11 +189,13 @@ async def builder_edit(
     await edit_card(query, render_form(draft, platform, sending, t))
 
 
-async def _offer_channels(query: CallbackQuery, draft: Draft, t: Translator) -> None:
+async def _offer_channels(
+    query: CallbackQuery, draft: Draft, account: PlatformAccount, t: Translator
+) -> None:
     if not isinstance(query.message, Message):
         return
     builder = InlineKeyboardBuilder()
-    for channel in MessageType:
+    for channel in account.channels:
         builder.button(
             text="➕ " + CHANNEL_RULES[channel].label,
             callback_data=FormCallback(

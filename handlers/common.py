@@ -10,9 +10,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.access import AccessService
 from bot.callbacks import LanguageCallback
-from bot.i18n import LANGUAGES, Catalogs, Translator
-from bot.middlewares import language_key
-from storage import InviteRejection, KeyValueRepository, Operator
+from bot.i18n import LANGUAGES, Translator
+from bot.languages import Languages
+from storage import InviteRejection, Operator
 
 
 async def start_with_invite(
@@ -61,13 +61,9 @@ async def choose_language(message: Message, t: Translator) -> None:
 
 
 async def set_language(
-    query: CallbackQuery,
-    callback_data: LanguageCallback,
-    preferences: KeyValueRepository,
-    catalogs: Catalogs,
+    query: CallbackQuery, callback_data: LanguageCallback, languages: Languages
 ) -> None:
-    await preferences.set(language_key(query.from_user.id), callback_data.language)
-    t = catalogs.get(callback_data.language)
+    t = await languages.choose(query.from_user.id, callback_data.language)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(t("language-set"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -10,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.drafts import Draft, StepDraft
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.parsing import split_phone_and_code
 from bot.platform import Platform
 from bot.sending import SendService
@@ -22,6 +23,15 @@ DEFAULT_CODE_LENGTH = 4
 
 def random_code(length: int = DEFAULT_CODE_LENGTH) -> str:
     return "".join(secrets.choice("0123456789") for _ in range(length))
+
+
+def refusal_text(
+    command: str, platform: Platform, channels: Sequence[MessageType], t: Translator
+) -> str:
+    """Why no account can send this chain, in the words of the default account's refusal."""
+    refusal = platform.default.chain_refusal(channels)
+    reason = t(refusal.key, **refusal.params) if refusal else ""
+    return t("api-refused", command=command, reason=Html(reason))
 
 
 async def flashcall(
@@ -45,9 +55,14 @@ async def flashcall(
     elif not (code.isascii() and code.isdigit() and len(code) in FLASHCALL_CODE_LENGTHS):
         await message.answer(t("error-code"))
         return
+    account = platform.for_chain([MessageType.FLASHINGCALL])
+    if account is None:
+        # Only legacy accounts: their API has no FlashingCall. Said before anything is stored.
+        await message.answer(refusal_text("/flashcall", platform, [MessageType.FLASHINGCALL], t))
+        return
     draft = Draft(
         kind="flashcall",
-        account=platform.default.name,
+        account=account.name,
         phone=phone.digits,
         steps=[
             StepDraft(

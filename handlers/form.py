@@ -13,11 +13,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import FormAction, FormCallback
-from bot.cards import Card, explain_violations, status_card
+from bot.cards import Card, explain_violations
 from bot.drafts import Draft, StepDraft
+from bot.filters import ActiveForm
 from bot.forms import (
     EDITING_KEY,
-    active_draft,
     cycle_next,
     load_draft,
     render_form,
@@ -27,11 +27,12 @@ from bot.forms import (
 from bot.i18n import Translator
 from bot.platform import Platform
 from bot.sending import SendService
+from bot.views import SendViews
 from provider.channels import CascadeState, MessageType
 from provider.errors import ProviderAPIError
 from provider.messages import describe_seconds
 from provider.phone import PhoneNumberError, parse_phone
-from storage import Operator, SendRepository
+from storage import Operator
 
 EDITABLE_FIELDS = ("phone", "text", "title", "link", "image", "button", "schedule")
 
@@ -64,30 +65,17 @@ async def edit_card(query: CallbackQuery, card: Card) -> None:
         await query.message.edit_text(card.text, reply_markup=card.keyboard)
 
 
-async def _draft_or_stale(
-    query: CallbackQuery, callback_data: FormCallback, state: FSMContext, t: Translator
-) -> Draft | None:
-    draft = await active_draft(state, callback_data.form)
-    if draft is None:
-        await query.answer(t("form-stale"), show_alert=True)
-    return draft
-
-
-# -- ✅ send / ✖️ cancel ----------------------------------------------------------------
-
-
 async def send(
     query: CallbackQuery,
-    callback_data: FormCallback,
+    draft: Draft,
     state: FSMContext,
     operator: Operator,
     platform: Platform,
     sending: SendService,
-    sends: SendRepository,
+    views: SendViews,
     t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None or not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
         return
     problems = sending.validate(draft)
     if problems is not None:
@@ -103,20 +91,13 @@ async def send(
         await show_form(query.message, draft, state, platform, sending, t)
         await query.message.answer(_platform_error(submitted.error, t))
         return
-    card = status_card(
-        submitted.send,
-        [],
-        submitted.account,
-        t,
-        several_accounts=platform.several,
-        can_repeat=True,
-    )
-    await edit_card(query, card)
+    await edit_card(query, await views.card(submitted.send, operator, t))
     await sending.card_posted(submitted.send.id, query.message.message_id)
 
 
 def _platform_error(error: ProviderAPIError, t: Translator) -> str:
-    key = f"provider-error-{error.code}"
+    # The legacy API answers with a text and no code: its text says what is wrong.
+    key = "provider-error-legacy" if error.code is None else f"provider-error-{error.code}"
     explanation = t(key) if t.has(key) else error.explanation
     return t(
         "platform-refused",
@@ -127,11 +108,7 @@ def _platform_error(error: ProviderAPIError, t: Translator) -> str:
     )
 
 
-async def cancel(
-    query: CallbackQuery, callback_data: FormCallback, state: FSMContext, t: Translator
-) -> None:
-    if await _draft_or_stale(query, callback_data, state, t) is None:
-        return
+async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await state.clear()
     await query.answer()
     await edit_card(query, Card(t("cancelled")))
@@ -142,30 +119,25 @@ async def cancel(
 
 async def toggle_json(
     query: CallbackQuery,
-    callback_data: FormCallback,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None:
-        return
     draft = draft.model_copy(update={"show_json": not draft.show_json})
     await _update(query, draft, state, platform, sending, t)
 
 
 async def lifetime(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None:
-        return
     if not callback_data.value:
         await query.answer()
         builder = InlineKeyboardBuilder()
@@ -188,15 +160,12 @@ async def lifetime(
 
 async def next_sender(
     query: CallbackQuery,
-    callback_data: FormCallback,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None:
-        return
     senders = platform.get(draft.account).senders
     current = draft.first.sender
     following = cycle_next(senders, current)
@@ -207,15 +176,12 @@ async def next_sender(
 
 async def toggle_sms_fallback(
     query: CallbackQuery,
-    callback_data: FormCallback,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None:
-        return
     if len(draft.steps) > 1:
         steps = [draft.first]
     else:
@@ -232,15 +198,12 @@ async def toggle_sms_fallback(
 
 async def next_account(
     query: CallbackQuery,
-    callback_data: FormCallback,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None:
-        return
     names = [account.name for account in platform.accounts]
     following = cycle_next(names, draft.account)
     senders = platform.get(following).senders
@@ -276,10 +239,13 @@ async def _update(
 
 
 async def ask_field(
-    query: CallbackQuery, callback_data: FormCallback, state: FSMContext, t: Translator
+    query: CallbackQuery,
+    draft: Draft,
+    callback_data: FormCallback,
+    state: FSMContext,
+    t: Translator,
 ) -> None:
-    draft = await _draft_or_stale(query, callback_data, state, t)
-    if draft is None or not isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
         return
     field = callback_data.value
     if field == "text" and draft.first.channel is MessageType.FLASHINGCALL:
@@ -410,19 +376,31 @@ async def use_the_buttons(message: Message, t: Translator) -> None:
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
-    router.callback_query.register(send, FormCallback.filter(F.action == FormAction.SEND))
-    router.callback_query.register(cancel, FormCallback.filter(F.action == FormAction.CANCEL))
-    router.callback_query.register(toggle_json, FormCallback.filter(F.action == FormAction.JSON))
-    router.callback_query.register(lifetime, FormCallback.filter(F.action == FormAction.TTL))
-    router.callback_query.register(next_sender, FormCallback.filter(F.action == FormAction.SENDER))
     router.callback_query.register(
-        toggle_sms_fallback, FormCallback.filter(F.action == FormAction.FALLBACK)
+        send, FormCallback.filter(F.action == FormAction.SEND), ActiveForm()
     )
     router.callback_query.register(
-        next_account, FormCallback.filter(F.action == FormAction.NEXT_ACCOUNT)
+        cancel, FormCallback.filter(F.action == FormAction.CANCEL), ActiveForm()
     )
     router.callback_query.register(
-        ask_field, FormCallback.filter((F.action == FormAction.EDIT) & F.value.in_(EDITABLE_FIELDS))
+        toggle_json, FormCallback.filter(F.action == FormAction.JSON), ActiveForm()
+    )
+    router.callback_query.register(
+        lifetime, FormCallback.filter(F.action == FormAction.TTL), ActiveForm()
+    )
+    router.callback_query.register(
+        next_sender, FormCallback.filter(F.action == FormAction.SENDER), ActiveForm()
+    )
+    router.callback_query.register(
+        toggle_sms_fallback, FormCallback.filter(F.action == FormAction.FALLBACK), ActiveForm()
+    )
+    router.callback_query.register(
+        next_account, FormCallback.filter(F.action == FormAction.NEXT_ACCOUNT), ActiveForm()
+    )
+    router.callback_query.register(
+        ask_field,
+        FormCallback.filter((F.action == FormAction.EDIT) & F.value.in_(EDITABLE_FIELDS)),
+        ActiveForm(),
     )
     router.message.register(field_value, FormStates.editing, F.text)
     router.message.register(use_the_buttons, FormStates.confirm)

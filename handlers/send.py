@@ -97,6 +97,7 @@ async def channel_chosen(
     callback_data: FormCallback,
     state: FSMContext,
     operator: Operator,
+    platform: Platform,
     sends: SendRepository,
     t: Translator,
 ) -> None:
@@ -108,8 +109,13 @@ async def channel_chosen(
     ):
         await query.answer(t("form-stale"), show_alert=True)
         return
-    await query.answer()
     channel = MessageType(callback_data.value)
+    # Only the account's channels are offered; a button from an older menu may not be one.
+    refusal = platform.get(draft.account).chain_refusal([channel])
+    if refusal is not None:
+        await query.answer(t(refusal.key, **refusal.params)[:190], show_alert=True)
+        return
+    await query.answer()
     draft = draft.model_copy(update={"steps": [StepDraft(channel=channel)]})
     await save_draft(state, draft)
     await state.set_state(SendFlow.phone)

@@ -29,11 +29,11 @@ def _chain(send: Send) -> str:
     return " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
 
 
-def _line(send: Send, t: Translator) -> str:
+def _line(send: Send, t: Translator, views: SendViews) -> str:
     return t(
         "history-line",
         id=str(send.id),
-        time=send.created_at.strftime("%d.%m %H:%M"),
+        time=views.times.day(send.created_at),
         channels=_chain(send),
         phone=mask_phone(send.destination),
         status=send.status or send.state.value,
@@ -57,7 +57,7 @@ async def status(
         lines = [
             t(
                 "status-event",
-                time=e.received_at.strftime("%H:%M:%S"),
+                time=views.times.clock(e.received_at),
                 channel=e.step_type,
                 status=e.status,
                 error=str(e.error_code) if e.error_code else "",
@@ -71,7 +71,7 @@ async def status(
         lines = [
             t(
                 "status-event",
-                time=r.received_at.strftime("%d.%m %H:%M:%S"),
+                time=views.times.day(r.received_at),
                 channel=r.step_type or "?",
                 status=r.status,
                 error=str(r.error_code) if r.error_code else "",
@@ -139,7 +139,8 @@ async def _history_page(
     builder.adjust(2)
     title = t("history-title-all") if everyone else t("history-title")
     await message.answer(
-        title + "\n" + "\n".join(_line(s, t) for s in sends), reply_markup=builder.as_markup()
+        title + "\n" + "\n".join(_line(s, t, views) for s in sends),
+        reply_markup=builder.as_markup(),
     )
 
 
@@ -158,11 +159,11 @@ async def trace(message: Message, command: CommandObject, views: SendViews, t: T
     if not sends and not outside:
         await message.answer(t("trace-empty", phone=mask_phone(phone.digits)))
         return
-    lines = [_line(s, t) for s in sends]
+    lines = [_line(s, t, views) for s in sends]
     lines.extend(
         t(
             "trace-outside-line",
-            time=r.received_at.strftime("%d.%m %H:%M"),
+            time=views.times.day(r.received_at),
             mt_num=r.mt_num or "?",
             channel=r.step_type or "?",
             status=r.status,

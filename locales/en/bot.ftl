@@ -247,3 +247,22 @@ rule-ttl-unit-without-ttl = A lifetime unit is given without a lifetime.
 
 alert-undelivered = ❌ <b>{ $status }</b>: { $channels } → { $phone } { $error }
 button-account = 🏢 Account
+
+## Errors
+
+error-platform = ❌ The platform could not be reached. Nothing was sent twice; try again in a minute.
+error-unexpected = ❌ Something went wrong on our side. Nothing was sent twice; the details are in the bot's log.
+
+## Legacy API (what a legacy-get/-json/-xml account cannot send)
+
+api-refused = { $command }: { $reason }
+rule-legacy-channel = This account's API ({ $api }) has no { $channel }; it sends { $channels }.
+rule-legacy-repeated-channel = The { $api } API tries each channel once; { $channel } is in the chain twice.
+rule-legacy-get-cascade = Over { $api } the platform reports only a message's overall state, so a cascade could not be followed: send one channel (cascades need legacy-json or legacy-xml).
+rule-legacy-schedule = The { $api } API has no delivery windows: clear the schedule.
+rule-legacy-sms-lifetime = The { $api } API has no SMS lifetime: choose "account default".
+rule-legacy-viber-lifetime = The { $api } API takes the Viber lifetime in whole minutes; it is { $seconds } s.
+rule-button-incomplete = A button needs both a caption and a link.
+rule-image-without-button = On this API a Viber image goes only with a button: add one.
+status-legacy-id = 🆔 id_message <code>{ $legacy_id }</code>
+provider-error-legacy = The platform's own words are above. Fix the form and try again; if it names the account or its password, check the account settings.

@@ -248,3 +248,22 @@ rule-ttl-unit-without-ttl = Единица времени жизни указа�
 
 alert-undelivered = ❌ <b>{ $status }</b>: { $channels } → { $phone } { $error }
 button-account = 🏢 Аккаунт
+
+## Ошибки
+
+error-platform = ❌ Платформа недоступна. Дважды ничего не отправлено; повторите через минуту.
+error-unexpected = ❌ У нас что-то пошло не так. Дважды ничего не отправлено; подробности в журнале бота.
+
+## Legacy API (что не может отправить аккаунт legacy-get/-json/-xml)
+
+api-refused = { $command }: { $reason }
+rule-legacy-channel = В API этого аккаунта ({ $api }) нет канала { $channel }; он отправляет { $channels }.
+rule-legacy-repeated-channel = API { $api } пробует каждый канал один раз; { $channel } в цепочке дважды.
+rule-legacy-get-cascade = Через { $api } платформа сообщает только общий статус сообщения, и за каскадом не проследить: отправьте один канал (каскады — через legacy-json или legacy-xml).
+rule-legacy-schedule = В API { $api } нет окон доставки: очистите расписание.
+rule-legacy-sms-lifetime = В API { $api } у SMS нет срока жизни: выберите «по умолчанию аккаунта».
+rule-legacy-viber-lifetime = API { $api } принимает срок жизни Viber в целых минутах; сейчас { $seconds } с.
+rule-button-incomplete = Кнопке нужны и надпись, и ссылка.
+rule-image-without-button = В этом API картинка Viber отправляется только с кнопкой: добавьте её.
+status-legacy-id = 🆔 id_message <code>{ $legacy_id }</code>
+provider-error-legacy = Выше ответ самой платформы. Исправьте форму и повторите; если речь об аккаунте или пароле, проверьте настройки аккаунта.

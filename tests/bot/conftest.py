@@ -4,6 +4,7 @@ and to the sandbox (the platform), with its SQLite file in a temporary folder.""
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -93,7 +94,10 @@ async def running_desk(
     *,
     limiter: RateLimiter | None = None,
 ) -> AsyncIterator[Desk]:
-    async with AsyncExitStack() as stack:
+    stack = AsyncExitStack()
+    polling: asyncio.Task[None] | None = None
+    dispatcher: Dispatcher | None = None
+    try:
         services = await stack.enter_async_context(
             open_services(settings, sandbox_url=sandbox.rest_url)
         )
@@ -118,11 +122,20 @@ async def running_desk(
                 polling_timeout=1,
             )
         )
+        yield Desk(playground, sandbox, services, pipeline, dispatcher, settings)
+    finally:
+        # Bounded: a shutdown that hangs fails this test with every task's stack instead of
+        # hanging the whole run.
         try:
-            yield Desk(playground, sandbox, services, pipeline, dispatcher, settings)
-        finally:
-            await dispatcher.stop_polling()
-            await polling
+            async with asyncio.timeout(30):
+                if dispatcher is not None and polling is not None:
+                    await dispatcher.stop_polling()
+                    await polling
+                await stack.aclose()
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack(file=sys.stderr)
+            raise AssertionError("the bot did not shut down within 30 s") from None
 
 
 @pytest.fixture

@@ -1,0 +1,99 @@
+"""The ingest benchmark's servers, each run alone in a process (``python -m bench._serve``).
+
+``receiver``: the bot's report receiver wired as :func:`bot.pipeline.status_pipeline` wires
+it (``ReportReceiver.make_app()`` on an ``AppRunner`` without access log), on the real
+database, with the bot's logging set-up (INFO, one line per report) writing to a file.
+``bare``: an aiohttp endpoint on the same path that reads the body and answers 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bench._proc import announce_ready, wait_for_termination
+from bot.receiver import REPORTS_PATH, ReportReceiver
+from storage import Database, StatusRepository
+
+
+class ChangeCounter:
+    """Stands in for ``CardNotifier.wake`` (the notifier is measured by bench.cards)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> None:
+        self.calls += 1
+
+
+async def bare_app() -> web.Application:
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        return web.json_response({"stored": 1})
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app.router.add_post(REPORTS_PATH + "{secret}", answer)
+    return app
+
+
+async def serve(app: web.Application) -> None:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        announce_ready(runner.addresses[0][1])
+        await wait_for_termination()
+    finally:
+        await runner.cleanup()
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    if args.mode == "bare":
+        await serve(await bare_app())
+        return
+    async with await Database.open(args.db) as db:
+
+        async def health() -> dict[str, Any]:
+            return {"database": "ok"}
+
+        receiver = ReportReceiver(
+            StatusRepository(db), args.secret, on_change=ChangeCounter(), health=health
+        )
+        await serve(receiver.make_app())
+        logging.getLogger(__name__).warning(
+            "event=bench_receiver_done rounds=%d", receiver.writer.rounds
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench._serve")
+    parser.add_argument("mode", choices=["receiver", "bare"])
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--secret", default="bench")
+    parser.add_argument("--log", type=Path, help="log file (default: no logging)")
+    parser.add_argument("--profile", type=Path, help="write cProfile stats here")
+    args = parser.parse_args()
+    if args.log is not None:
+        # As bot.__main__ configures it, into a file instead of the terminal.
+        logging.basicConfig(
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s %(message)s",
+            filename=args.log,
+        )
+    if args.profile is None:
+        asyncio.run(main_async(args))
+        return
+    import cProfile
+
+    with cProfile.Profile() as profile:
+        asyncio.run(main_async(args))
+    profile.dump_stats(args.profile)
+
+
+if __name__ == "__main__":
+    main()

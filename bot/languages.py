@@ -1,0 +1,43 @@
+"""Which language a person reads: their /lang choice, else the configured default, else
+their Telegram app's language, else Russian. Remembered, so that a status card edited later
+by the notifier (which sees no update from the person) speaks the same language."""
+
+from __future__ import annotations
+
+from bot.i18n import Catalogs, Translator
+from storage import KeyValueRepository
+
+
+def chosen_key(user_id: int) -> str:
+    return f"language:{user_id}"
+
+
+def seen_key(user_id: int) -> str:
+    return f"telegram-language:{user_id}"
+
+
+class Languages:
+    def __init__(
+        self, catalogs: Catalogs, preferences: KeyValueRepository, configured: str | None
+    ) -> None:
+        self.catalogs = catalogs
+        self._preferences = preferences
+        self._configured = configured
+        self._seen: dict[int, str | None] = {}
+        """Telegram's language per person, as last stored (saves a write per update)."""
+
+    async def for_update(self, user_id: int, telegram_language: str | None) -> Translator:
+        if self._seen.get(user_id, "") != telegram_language:
+            await self._preferences.set(seen_key(user_id), telegram_language or "")
+            self._seen[user_id] = telegram_language
+        chosen = await self._preferences.get(chosen_key(user_id))
+        return self.catalogs.get(chosen or self._configured or telegram_language)
+
+    async def for_user(self, user_id: int) -> Translator:
+        chosen = await self._preferences.get(chosen_key(user_id))
+        seen = await self._preferences.get(seen_key(user_id))
+        return self.catalogs.get(chosen or self._configured or seen)
+
+    async def choose(self, user_id: int, language: str) -> Translator:
+        await self._preferences.set(chosen_key(user_id), language)
+        return self.catalogs.get(language)
