@@ -32,9 +32,8 @@ from bot.legacy import fitted_steps
 from bot.platform import Platform, PlatformAccount
 from bot.sending import SendService
 from handlers.flashcall import random_code, refusal_text
-from handlers.form import edit_card, show_form
+from handlers.form import edit_card, read_phone, show_form
 from provider.channels import CHANNEL_RULES, MessageType
-from provider.phone import PhoneNumberError, parse_phone
 
 BUILDER = "builder"
 PRESET_KEY = "preset"
@@ -103,10 +102,8 @@ async def phone_typed(message: Message, state: FSMContext, t: Translator) -> Non
     if draft is None:
         await message.answer(t("form-stale"))
         return
-    try:
-        phone = parse_phone(message.text or "")
-    except PhoneNumberError as exc:
-        await message.answer(t("error-phone", reason=exc.reason))
+    phone = await read_phone(message, t)
+    if phone is None:
         return
     await save_draft(state, draft.model_copy(update={"phone": phone.digits}))
     await state.set_state(CascadeFlow.text)

@@ -31,7 +31,7 @@ from bot.views import SendViews
 from provider.channels import CascadeState, MessageType
 from provider.errors import ProviderAPIError
 from provider.messages import describe_seconds
-from provider.phone import PhoneNumberError, parse_phone
+from provider.phone import PhoneNumber, PhoneNumberError, parse_phone
 from storage import Operator
 
 EDITABLE_FIELDS = ("phone", "text", "title", "link", "image", "button", "schedule")
@@ -55,6 +55,15 @@ async def show_form(
     await state.set_state(FormStates.confirm)
     card = render_form(draft, platform, sending, t)
     await message.answer(card.text, reply_markup=card.keyboard)
+
+
+async def read_phone(message: Message, t: Translator) -> PhoneNumber | None:
+    """The number the operator typed, or None after saying why it is not one."""
+    try:
+        return parse_phone(message.text or "")
+    except PhoneNumberError as exc:
+        await message.answer(t("error-phone", reason=exc.reason))
+        return None
 
 
 async def edit_card(query: CallbackQuery, card: Card) -> None:

@@ -15,9 +15,9 @@ from bot.forms import active_draft, load_draft, save_draft
 from bot.i18n import Translator
 from bot.platform import Platform
 from bot.sending import SendService
-from handlers.form import show_form
+from handlers.form import read_phone, show_form
 from provider.channels import CHANNEL_RULES, MessageType
-from provider.phone import PhoneNumberError, format_international, parse_phone
+from provider.phone import format_international
 from storage import Operator, SendRepository
 
 RECENT_KEY = "recent"
@@ -174,10 +174,8 @@ async def phone_typed(
     if draft is None:
         await message.answer(t("form-stale"))
         return
-    try:
-        phone = parse_phone(message.text or "")
-    except PhoneNumberError as exc:
-        await message.answer(t("error-phone", reason=exc.reason))
+    phone = await read_phone(message, t)
+    if phone is None:
         return
     draft = draft.model_copy(update={"phone": phone.digits})
     await _after_phone(message, draft, state, platform, sending, t)

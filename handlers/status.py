@@ -22,7 +22,7 @@ from handlers.form import edit_card, show_form
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.phone import PhoneNumberError, mask_phone, parse_phone
 from provider.request import SendRequest
-from storage import Operator, Role, Send, SendRepository
+from storage import Operator, Role, Send, SendRepository, SendState
 
 
 def _chain(send: Send) -> str:
@@ -204,6 +204,16 @@ async def open_or_refresh(
         await edit_card(query, card)
 
 
+async def _may_send(query: CallbackQuery, operator: Operator, t: Translator) -> bool:
+    """A viewer sees the card's buttons too (the card is shared in a group): say why not."""
+    if operator.role in SENDING_ROLES:
+        return True
+    await query.answer(
+        t("role-not-allowed", role=t("role-" + operator.role.value)), show_alert=True
+    )
+    return False
+
+
 async def repeat(
     query: CallbackQuery,
     callback_data: CardCallback,
@@ -215,10 +225,7 @@ async def repeat(
     t: Translator,
 ) -> None:
     send = await views.get(callback_data.send_id)
-    if operator.role not in SENDING_ROLES:
-        await query.answer(
-            t("role-not-allowed", role=t("role-" + operator.role.value)), show_alert=True
-        )
+    if not await _may_send(query, operator, t):
         return
     account = platform.by_id(send.account_id) if send is not None else None
     if send is None or account is None or not isinstance(query.message, Message):
@@ -252,12 +259,13 @@ async def retry(
     t: Translator,
 ) -> None:
     send = await views.get(callback_data.send_id)
-    if operator.role not in SENDING_ROLES:
-        await query.answer(
-            t("role-not-allowed", role=t("role-" + operator.role.value)), show_alert=True
-        )
+    if not await _may_send(query, operator, t):
         return
-    if send is None or send.state.value != "unknown" or not isinstance(query.message, Message):
+    if (
+        send is None
+        or send.state is not SendState.UNKNOWN
+        or not isinstance(query.message, Message)
+    ):
         await query.answer(t("button-stale"), show_alert=True)
         return
     await query.answer(t("sending"))
