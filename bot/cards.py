@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from bot.callbacks import CardAction, CardCallback, FormAction, FormCallback
 from bot.drafts import Draft, StepDraft
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.platform import PlatformAccount
 from bot.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, MessageType
@@ -295,7 +295,3 @@ def _status_line(number: int, step: StepStatus, t: Translator, times: TimeFormat
             time=when,
         )
     return t("status-step", number=number, channel=label, status=step.status, time=when)
-
-
-def escaped(text: str) -> Html:
-    return Html(html.escape(text, quote=False))

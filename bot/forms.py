@@ -13,7 +13,6 @@ from bot.sending import SendService
 from provider.channels import CHANNEL_RULES, MessageType
 
 DRAFT_KEY = "draft"
-FORM_MESSAGE_KEY = "form_message_id"
 EDITING_KEY = "editing"
 
 

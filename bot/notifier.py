@@ -25,14 +25,13 @@ from aiogram.types import ReplyParameters
 
 from bot.access import AccessService
 from bot.cards import Card
-from bot.i18n import Catalogs, Translator
-from bot.languages import chosen_key, seen_key
+from bot.i18n import Translator
+from bot.languages import Languages
 from bot.views import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.logs import log_event
 from provider.phone import mask_phone
 from storage import (
-    KeyValueRepository,
     OutboxEntry,
     OutboxKind,
     OutboxRepository,
@@ -90,8 +89,7 @@ class CardNotifier:
         sends: SendRepository,
         views: SendViews,
         access: AccessService,
-        catalogs: Catalogs,
-        preferences: KeyValueRepository,
+        languages: Languages,
         *,
         limiter: RateLimiter | None = None,
         idle_poll: float = 2.0,
@@ -101,8 +99,7 @@ class CardNotifier:
         self._sends = sends
         self._views = views
         self._access = access
-        self._catalogs = catalogs
-        self._preferences = preferences
+        self._languages = languages
         self._limiter = limiter or RateLimiter()
         self._idle_poll = idle_poll
         self._wake = asyncio.Event()
@@ -214,9 +211,7 @@ class CardNotifier:
         log_event(log, "card_edited", send_id=send.id, chat=entry.chat_id, status=send.status)
 
     async def _translator(self, send: Send) -> Translator:
-        chosen = await self._preferences.get(chosen_key(send.operator_id))
-        chosen = chosen or await self._preferences.get(seen_key(send.operator_id))
-        return self._catalogs.get(chosen)
+        return await self._languages.for_user(send.operator_id)
 
     async def _failure_text(self, send: Send, t: Translator) -> str:
         chain = " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)

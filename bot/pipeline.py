@@ -55,8 +55,7 @@ async def status_pipeline(
         services.sends,
         services.views,
         services.access,
-        services.catalogs,
-        services.preferences,
+        services.languages,
         limiter=limiter,
     )
     secret = await reports_secret(settings, services.preferences)
