@@ -19,8 +19,9 @@ import hmac
 import json
 import logging
 import sqlite3
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import time
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any
@@ -60,7 +61,8 @@ def shown_request(request: SendRequest) -> dict[str, Any]:
     return data
 
 
-def to_event(report: DeliveryReport) -> NewStatusEvent:
+def to_event(report: DeliveryReport, raw: Mapping[str, Any] | None = None) -> NewStatusEvent:
+    """The storage event of a report; ``raw`` is the report as posted (default: re-encoded)."""
     return NewStatusEvent(
         step_type=report.type.value,
         status=report.status.name,
@@ -70,7 +72,7 @@ def to_event(report: DeliveryReport) -> NewStatusEvent:
         done_at=report.done_date,
         submitted_at=report.submit_date,
         destination=report.dest_addr,
-        raw=report.to_json(),
+        raw=report.to_json() if raw is None else raw,
     )
 
 
@@ -103,6 +105,7 @@ class ReportWriter:
         self._task: asyncio.Task[None] | None = None
         self.rounds = 0
         """Transactions committed (for benchmarks and tests)."""
+        self._log = _StoredLog()
 
     @property
     def running(self) -> bool:
@@ -144,6 +147,7 @@ class ReportWriter:
                 while self._queue:
                     await self._commit(self._take())
         finally:
+            self._log.flush()
             # Cancelled (shutting down): whatever is still queued was not stored.
             while self._queue:
                 _fail(self._queue.popleft(), WriterStopped("the receiver is shutting down"))
@@ -159,6 +163,7 @@ class ReportWriter:
 
     async def _commit(self, batch: list[_Submission]) -> None:
         events = [event for submission in batch for event in submission.events]
+        started = time.perf_counter()
         try:
             results = await self._statuses.record_prepared(events)
         except asyncio.CancelledError:
@@ -176,6 +181,7 @@ class ReportWriter:
                 _fail(submission, exc)
             return
         self.rounds += 1
+        self._log.add(len(batch), results, time.perf_counter() - started)
         if any(result.changed for result in results):
             try:
                 self._on_change()
@@ -187,6 +193,47 @@ class ReportWriter:
             if not submission.future.done():
                 submission.future.set_result(results[start:end])
             start = end
+
+
+class _StoredLog:
+    """The writer's INFO log: a round's line at once if the last line is a second old,
+    else summed into the next one. At a trickle every report gets its line as it lands;
+    at thousands a second one line per second (a line per report would cost more than
+    storing it). Each report is in the database anyway (/status, /trace)."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        self._every = every
+        self._last = -every
+        self._rounds = self._requests = 0
+        self._outcomes: Counter[str] = Counter()
+        self._slowest = 0.0
+
+    def add(self, requests: int, results: Sequence[RecordResult], seconds: float) -> None:
+        self._rounds += 1
+        self._requests += requests
+        self._outcomes.update(result.outcome.value for result in results)
+        self._slowest = max(self._slowest, seconds)
+        if time.monotonic() - self._last >= self._every:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._rounds:
+            return
+        log_event(
+            log,
+            "reports_stored",
+            reports=sum(self._outcomes.values()),
+            recorded=self._outcomes[RecordOutcome.RECORDED.value],
+            duplicates=self._outcomes[RecordOutcome.DUPLICATE.value] or None,
+            outside=self._outcomes[RecordOutcome.OUTSIDE.value] or None,
+            requests=self._requests,
+            transactions=self._rounds,
+            slowest_ms=f"{self._slowest * 1000:.1f}",
+        )
+        self._last = time.monotonic()
+        self._rounds = self._requests = 0
+        self._outcomes.clear()
+        self._slowest = 0.0
 
 
 def _fail(submission: _Submission, exc: BaseException) -> None:
@@ -236,21 +283,23 @@ class ReportReceiver:
             log_event(log, "report_malformed", level=logging.WARNING, reason=exc.reason)
             return web.json_response({"error": exc.reason}, status=400)
         try:
-            results = await self.writer.record([to_event(report) for report in reports])
+            results = await self.writer.record([to_event(report, raw) for report, raw in reports])
         except (sqlite3.OperationalError, StorageError) as exc:
             # Locked past busy_timeout, disk full...: the platform will send it again.
             log_event(log, "report_not_stored", level=logging.ERROR, error=type(exc).__name__)
             return web.json_response({"error": "storage unavailable, retry"}, status=503)
-        for report, result in zip(reports, results, strict=True):
-            log_event(
-                log,
-                "report_stored",
-                mt_num=report.mt_num,
-                type=report.type.value,
-                status=report.status.name,
-                outcome=result.outcome.value,
-                dest=report.dest_addr if result.outcome is RecordOutcome.OUTSIDE else None,
-            )
+        if log.isEnabledFor(logging.DEBUG):
+            for (report, _), result in zip(reports, results, strict=True):
+                log_event(
+                    log,
+                    "report_stored",
+                    level=logging.DEBUG,
+                    mt_num=report.mt_num,
+                    type=report.type.value,
+                    status=report.status.name,
+                    outcome=result.outcome.value,
+                    dest=report.dest_addr if result.outcome is RecordOutcome.OUTSIDE else None,
+                )
         return web.json_response({"stored": len(reports)})
 
     async def _health_check(self, request: web.Request) -> web.Response:
@@ -265,7 +314,8 @@ class _BadReport(Exception):
         self.reason = reason
 
 
-def _parse(body: bytes) -> list[DeliveryReport]:
+def _parse(body: bytes) -> list[tuple[DeliveryReport, dict[str, Any]]]:
+    """Each report validated, with the JSON object it came as (stored as received)."""
     try:
         payload = json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -278,7 +328,7 @@ def _parse(body: bytes) -> list[DeliveryReport]:
         if not isinstance(item, dict):
             raise _BadReport(f"report {index} is not a JSON object")
         try:
-            reports.append(DeliveryReport.model_validate(item))
+            reports.append((DeliveryReport.model_validate(item), item))
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in first["loc"]) or "report"

@@ -71,6 +71,7 @@ from storage.status_ranks import STATUS_TABLE, StatusInfo, UnknownStatusError, s
 from storage.statuses import (
     RecordOutcome,
     RecordResult,
+    SendProgress,
     StatusEvent,
     StatusRepository,
     StepStatus,
@@ -111,6 +112,7 @@ __all__ = [
     "SQLiteTooOldError",
     "Scrubber",
     "Send",
+    "SendProgress",
     "SendRepository",
     "SendState",
     "SendStateError",

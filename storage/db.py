@@ -28,12 +28,12 @@ import contextvars
 import json
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypeVar, cast
 
 import aiosqlite
 
@@ -50,31 +50,77 @@ MIN_SQLITE_VERSION: Final = (3, 37, 0)
 DEFAULT_BUSY_TIMEOUT: Final = 10.0
 """Seconds a writer waits for another process's transaction; ours last milliseconds."""
 
+_T = TypeVar("_T")
+
 _in_transaction: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
     "storage_in_transaction", default=None
 )
 
 
 class Transaction:
-    """Statements inside one ``BEGIN IMMEDIATE`` transaction on the writer connection."""
+    """Statements inside one ``BEGIN IMMEDIATE`` transaction on the writer connection.
+
+    Every statement is a hop to aiosqlite's thread and back, so the BEGIN travels with the
+    first statement and :meth:`run_sync` can take the COMMIT along with the last.
+    """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
         self._open = True
+        self.begun = False
+        """A statement was sent (so the transaction must be committed or rolled back)."""
+        self.committed = False
 
     async def execute(self, sql: str, params: SqlParams = ()) -> list[sqlite3.Row]:
         """Run one statement and return its rows (use RETURNING to learn what changed).
 
-        ``execute_fetchall`` runs the statement to completion on aiosqlite's thread, so no
-        cursor outlives the call.
+        The statement runs to completion on aiosqlite's thread, so no cursor outlives the
+        call.
         """
-        if not self._open:
-            raise RuntimeError("transaction already finished")
-        return list(await self._connection.execute_fetchall(sql, params))
+        if self.begun:
+            self._check_open()
+            return list(await self._connection.execute_fetchall(sql, params))
+        return await self.run_sync(lambda connection: connection.execute(sql, params).fetchall())
 
     async def fetch_one(self, sql: str, params: SqlParams = ()) -> sqlite3.Row | None:
         rows = await self.execute(sql, params)
         return rows[0] if rows else None
+
+    async def run_sync(
+        self, work: Callable[[sqlite3.Connection], _T], *, commit: bool = False
+    ) -> _T:
+        """Run ``work`` with the connection on its own thread: many statements, one hop.
+
+        Each :meth:`execute` is a hop to aiosqlite's thread and back, and each hands the GIL
+        to and fro while the event loop is busy; a batch of statements (the report
+        receiver's group commit) pays that once here. ``work`` must be quick and do nothing
+        but SQL on the connection it is given, without COMMIT or ROLLBACK: ``commit=True``
+        commits right after it, in the same hop, and ends the transaction.
+        """
+        self._check_open()
+        begin, self.begun = not self.begun, True
+
+        def in_transaction(connection: sqlite3.Connection) -> _T:
+            if begin:
+                connection.execute("BEGIN IMMEDIATE")
+            result = work(connection)
+            if commit:
+                connection.execute("COMMIT")
+            return result
+
+        raw = self._connection
+        # aiosqlite has no public way to run a function on its thread; ``_execute`` is the
+        # path its own ``execute`` takes (FIFO on the thread that owns the connection).
+        run = cast(Callable[[Callable[[], _T]], Awaitable[_T]], raw._execute)
+        result = await run(lambda: in_transaction(raw._conn))
+        if commit:
+            self.committed = True
+            self._open = False
+        return result
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise RuntimeError("transaction already finished")
 
     def _finish(self) -> None:
         self._open = False
@@ -214,29 +260,22 @@ class Database:
             raise RuntimeError("nested Database.transaction(): reuse the outer Transaction")
         async with self._write_lock:
             token = _in_transaction.set(self)
+            tx = Transaction(self._writer)
             try:
-                await self._begin()
-                tx = Transaction(self._writer)
-                try:
-                    yield tx
+                yield tx
+                if tx.begun and not tx.committed:
                     await self._writer.execute_fetchall("COMMIT")
-                except BaseException:
+            except BaseException:
+                if tx.begun:
+                    # Also when cancelled while a hop was queued or running: it still runs
+                    # on aiosqlite's thread, and the ROLLBACK queued behind it (FIFO) undoes
+                    # it before the next writer's BEGIN. After a failed BEGIN or a COMMIT
+                    # that went through, it is a harmless error.
                     await self._rollback_quietly()
-                    raise
-                finally:
-                    tx._finish()
+                raise
             finally:
+                tx._finish()
                 _in_transaction.reset(token)
-
-    async def _begin(self) -> None:
-        try:
-            await self._writer.execute_fetchall("BEGIN IMMEDIATE")
-        except BaseException:
-            # Cancelled while waiting: the BEGIN still runs on aiosqlite's thread later.
-            # Statements run in FIFO order, so queueing a ROLLBACK now undoes it before the
-            # next writer's BEGIN; if BEGIN itself failed, the ROLLBACK is a harmless error.
-            await self._rollback_quietly()
-            raise
 
     async def _rollback_quietly(self) -> None:
         # "no transaction is active" is fine: it never began, or COMMIT already succeeded.

@@ -52,36 +52,54 @@ def _report_from_row(row: sqlite3.Row) -> OutsideReport:
     )
 
 
-async def store_outside_in_tx(db: Database, tx: Transaction, event: NewStatusEvent) -> int | None:
-    """Insert unless already stored; returns the new row id, None for a duplicate."""
+OUTSIDE_COLUMNS: Final = (
+    "mt_num",
+    "partner_id",
+    "destination",
+    "step_type",
+    "status",
+    "error_code",
+    "done_at",
+    "raw_json",
+    "natural_key",
+    "received_at",
+)
+"""The columns :func:`outside_row` fills, in its order."""
+
+
+def outside_row(event: NewStatusEvent, *, raw_json: str, received_at: str) -> tuple[Any, ...]:
+    """The ``outside_reports`` values of a report (``raw_json`` already scrubbed)."""
     status_info(event.status)
     step = normalize_step_type(event.step_type)
     destination = None if event.destination is None else normalize_destination(event.destination)
-    rows = await tx.execute(
-        "INSERT INTO outside_reports (mt_num, partner_id, destination, step_type, status,"
-        " error_code, done_at, raw_json, natural_key, received_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (natural_key) DO NOTHING RETURNING id",
-        (
-            event.mt_num,
-            event.partner_id,
-            destination,
-            step,
-            event.status,
-            event.error_code,
-            done_key(event),
-            db.to_json(dict(event.raw or {})),
-            natural_key(
-                event.mt_num,
-                event.partner_id,
-                step,
-                event.status,
-                event.error_code,
-                done_key(event),
-            ),
-            to_db(db.now()),
-        ),
+    done = done_key(event)
+    key = natural_key(event.mt_num, event.partner_id, step, event.status, event.error_code, done)
+    return (
+        event.mt_num,
+        event.partner_id,
+        destination,
+        step,
+        event.status,
+        event.error_code,
+        done,
+        raw_json,
+        key,
+        received_at,
     )
+
+
+_INSERT_OUTSIDE: Final = (
+    f"INSERT INTO outside_reports ({', '.join(OUTSIDE_COLUMNS)})"  # noqa: S608 - constants
+    f" VALUES ({', '.join('?' * len(OUTSIDE_COLUMNS))})"
+    " ON CONFLICT (natural_key) DO NOTHING RETURNING id"
+)
+
+
+async def store_outside_in_tx(db: Database, tx: Transaction, event: NewStatusEvent) -> int | None:
+    """Insert unless already stored; returns the new row id, None for a duplicate."""
+    raw_json = db.to_json(dict(event.raw or {}))
+    row = outside_row(event, raw_json=raw_json, received_at=to_db(db.now()))
+    rows = await tx.execute(_INSERT_OUTSIDE, row)
     return int(rows[0]["id"]) if rows else None
 
 

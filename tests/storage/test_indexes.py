@@ -82,3 +82,33 @@ async def test_purge_selects_by_index(db: Database) -> None:
     with closing(sqlite3.connect(db.path)) as connection:
         plan = [str(r[3]) for r in connection.execute(f"EXPLAIN QUERY PLAN {delete}")]
     assert any("outside_reports_received" in step for step in plan), plan
+
+
+async def test_recording_a_batch_scans_only_its_own_json(db: Database, account: Account) -> None:
+    """The group commit reads and writes by index: a bigger database never slows it."""
+    send = await accepted_send(db, account, "p-1", "mt-1", steps=("VIBER", "SMS"))
+    batch = [
+        NewStatusEvent("VIBER", "SEND", mt_num="mt-1"),
+        NewStatusEvent("VIBER", "UNDELIVERED", mt_num="mt-1", error_code=2),
+        NewStatusEvent("PUSH", "SEND", send_id=send.id),  # a step the send did not declare
+        NewStatusEvent("SMS", "SEND", partner_id="p-1"),
+        NewStatusEvent("SMS", "SEND", mt_num="not-ours", destination="79990001122"),
+    ]
+    statements: list[str] = []
+    await db._writer.set_trace_callback(statements.append)
+    try:
+        await StatusRepository(db).record_status_events(batch)
+    finally:
+        await db._writer.set_trace_callback(None)  # type: ignore[arg-type]
+    planned = [s for s in statements if s.split()[0] in {"WITH", "INSERT", "UPDATE"}]
+    # One load, then one statement per kind of write, however many events.
+    assert [s.split()[0] for s in planned] == ["WITH"] + ["INSERT"] + ["UPDATE"] * 2 + [
+        "INSERT"
+    ] * 3
+    with closing(sqlite3.connect(db.path)) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_schema")}
+        for statement in planned:
+            plan = [str(r[3]) for r in connection.execute(f"EXPLAIN QUERY PLAN {statement}")]
+            # json_each and subqueries are the batch's own rows; a table is the database.
+            scans = [s for s in plan if s.startswith("SCAN ") and s.split()[1] in tables]
+            assert [s for s in scans if "USING" not in s] == [], (statement, plan)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -14,6 +16,8 @@ from hypothesis import strategies as st
 
 from storage import (
     Account,
+    AccountRepository,
+    ApiFamily,
     Database,
     NewStatusEvent,
     NotFoundError,
@@ -26,7 +30,7 @@ from storage import (
     UnknownStatusError,
 )
 from storage.statuses import ScrubbedJson, scrubbed_json
-from tests.storage.conftest import accepted_send
+from tests.storage.conftest import FakeClock, accepted_send, new_send
 
 DONE = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 STEPS = ("VIBER", "SMS")
@@ -101,6 +105,95 @@ async def test_a_batch_records_like_the_same_events_one_by_one(
     assert {(kind, version) for send_id, kind, version in outbox if send_id == batched.id} == {
         (kind, version) for send_id, kind, version in outbox if send_id == single.id
     }
+
+
+# Whole-database equivalence: several sends in every state a report can meet, matched by
+# mtNum, by partner id (one send gets its mtNum from a report mid-batch), by explicit id,
+# contradicting partner ids and outside traffic.
+TARGETS: dict[str, dict[str, Any]] = {
+    "a by mtNum": {"mt_num": "mt-a"},
+    "a by id": {"send_id": 1},
+    "a by partner, other mtNum": {"partner_id": "p-a", "mt_num": "other"},
+    "b by partner": {"partner_id": "p-b", "mt_num": "mt-b"},
+    "b by mtNum": {"mt_num": "mt-b"},
+    "c by partner": {"partner_id": "p-c"},
+    "outside": {"mt_num": "x-1", "destination": "79990001122"},
+}
+
+wide_reports = st.lists(
+    st.tuples(
+        st.sampled_from(sorted(TARGETS)),
+        st.sampled_from(["VIBER", "SMS", "PUSH"]),
+        st.sampled_from(["SEND", "DELIVERED", "UNDELIVERED", "READ"]),
+        st.one_of(st.none(), st.integers(1, 2)),
+        st.integers(0, 2),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+async def _three_sends(db: Database) -> None:
+    account = await AccountRepository(db).ensure("main", ApiFamily.REST)
+    sends = SendRepository(db)
+    await accepted_send(db, account, "p-a", "mt-a", steps=("VIBER", "SMS"))
+    await sends.create_submitting(new_send(account, "p-b"))
+    unknown = await sends.create_submitting(new_send(account, "p-c", steps=("VIBER",)))
+    await sends.mark_unknown(unknown.id, "no answer")
+
+
+_DUMP = {
+    "sends": "SELECT partner_id, state, mt_num, status, final, updated_at FROM sends ORDER BY id",
+    "steps": "SELECT * FROM send_steps ORDER BY send_id, step_type",
+    "events": "SELECT * FROM status_events ORDER BY id",
+    "outside": "SELECT * FROM outside_reports ORDER BY id",
+    "outbox": "SELECT * FROM outbox ORDER BY id",
+}
+
+
+def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with closing(sqlite3.connect(path)) as connection:
+        return {name: connection.execute(sql).fetchall() for name, sql in _DUMP.items()}
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(reports=wide_reports)
+async def test_a_batch_leaves_the_database_as_one_by_one_does(
+    tmp_path: Path, reports: list[tuple[str, str, str, int | None, int]]
+) -> None:
+    events = [
+        NewStatusEvent(
+            step,
+            status,
+            error_code=code,
+            done_at=DONE + timedelta(minutes=minute),
+            raw={"status": status, "n": n},
+            **TARGETS[target],
+        )
+        for n, (target, step, status, code, minute) in enumerate(reports)
+    ]
+    run = next(_serial)
+    results: list[list[RecordResult]] = []
+    dumps = []
+    for mode in ("single", "batch"):
+        path = tmp_path / f"{run}-{mode}.sqlite3"
+        async with await Database.open(path, clock=FakeClock()) as db:
+            await _three_sends(db)
+            statuses = StatusRepository(db)
+            if mode == "single":
+                results.append([await statuses.record_status_event(e) for e in events])
+            else:  # two batches: the second meets what the first left pending
+                half = len(events) // 2
+                first = await statuses.record_status_events(events[:half])
+                results.append(first + await statuses.record_status_events(events[half:]))
+        dumps.append(_dump(path))
+    single, batch = results
+    assert batch == single
+    assert dumps[1] == dumps[0]
 
 
 async def test_a_batch_mixes_own_duplicate_and_outside_reports(
