@@ -23,17 +23,39 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the server process used so far (Linux /proc)."""
-        return _cpu(Path(f"/proc/{self.pid}/stat"))
+        """User + system CPU time the server and its child processes used so far."""
+        return sum(self.thread_cpu_seconds().values())
 
     def thread_cpu_seconds(self) -> dict[str, float]:
-        """CPU time so far: "main" (the event loop) and "other threads" (aiosqlite's...)."""
-        threads = {"main": 0.0, "other threads": 0.0}
+        """CPU time so far: "main" (the event loop), "other threads" (aiosqlite's...) and
+        "child processes" (the report writer's process, all its threads)."""
+        threads = {"main": 0.0, "other threads": 0.0, "child processes": 0.0}
         for task in Path(f"/proc/{self.pid}/task").iterdir():
             with contextlib.suppress(OSError):
                 name = "main" if task.name == str(self.pid) else "other threads"
                 threads[name] += _cpu(task / "stat")
+        for child in descendants(self.pid):
+            with contextlib.suppress(OSError):
+                threads["child processes"] += _cpu(Path(f"/proc/{child}/stat"))
         return threads
+
+
+def descendants(pid: int) -> list[int]:
+    """Descendants of ``pid`` that are running now (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                parents[int(entry.name)] = int(fields[1])
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [child for child, ppid in parents.items() if ppid == parent]
+        found += kids
+        frontier += kids
+    return found
 
 
 def _cpu(stat: Path) -> float:

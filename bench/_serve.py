@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ from aiohttp import web
 
 from bench._proc import announce_ready, wait_for_termination
 from bot.receiver import REPORTS_PATH, ReportReceiver
-from storage import Database, StatusRepository
+from bot.writer_process import WriterConfig
+from storage import DEFAULT_BUSY_TIMEOUT, Database
 
 
 class ChangeCounter:
@@ -59,14 +62,19 @@ async def main_async(args: argparse.Namespace) -> None:
     async with await Database.open(args.db) as db:
 
         async def health() -> dict[str, Any]:
+            await db.fetch_one("SELECT 1")
             return {"database": "ok"}
 
-        receiver = ReportReceiver(
-            StatusRepository(db), args.secret, on_change=ChangeCounter(), health=health
+        writer = WriterConfig(
+            database=str(args.db),
+            busy_timeout=DEFAULT_BUSY_TIMEOUT,
+            literal_secrets=[],
+            log_level="INFO" if args.log is not None else "WARNING",
         )
+        receiver = ReportReceiver(writer, args.secret, on_change=ChangeCounter(), health=health)
         await serve(receiver.make_app())
         logging.getLogger(__name__).warning(
-            "event=bench_receiver_done rounds=%d", receiver.writer.rounds
+            "event=bench_receiver_done writer_starts=%d", receiver.writer.starts
         )
 
 
@@ -79,11 +87,12 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="write cProfile stats here")
     args = parser.parse_args()
     if args.log is not None:
-        # As bot.__main__ configures it, into a file instead of the terminal.
+        # As bot.__main__ configures it, into a file instead of the terminal; the report
+        # writer's process inherits the same stderr.
+        with args.log.open("ab") as log_file:
+            os.dup2(log_file.fileno(), sys.stderr.fileno())
         logging.basicConfig(
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s %(message)s",
-            filename=args.log,
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
     if args.profile is None:
         asyncio.run(main_async(args))

@@ -68,16 +68,21 @@ class Services:
     languages: Languages
 
 
-@asynccontextmanager
-async def open_services(settings: Settings, *, sandbox_url: str | None) -> AsyncIterator[Services]:
+def literal_secrets(settings: Settings) -> list[str]:
+    """What the storage scrubber removes wherever it appears: passwords and the bot token."""
     secrets = [a.password.get_secret_value() for a in settings.accounts if not a.is_sandbox]
     if settings.telegram.bot_token is not None:
         secrets.append(settings.telegram.bot_token.get_secret_value())
+    return secrets
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, *, sandbox_url: str | None) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         db = await Database.open(
             settings.storage.database_path,
             busy_timeout=settings.storage.database_busy_timeout,
-            literal_secrets=secrets,
+            literal_secrets=literal_secrets(settings),
         )
         stack.push_async_callback(db.close)
         platform = await stack.enter_async_context(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,11 +15,12 @@ from typing import Any
 from aiogram import Bot
 from aiohttp import web
 
-from bot.app import Services
+from bot.app import Services, literal_secrets
 from bot.notifier import CardNotifier, RateLimiter
 from bot.poller import LegacyPoller
 from bot.receiver import ReportReceiver, report_url
 from bot.settings import Settings
+from bot.writer_process import WriterConfig
 from storage import KeyValueRepository, OutboxRepository
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
@@ -73,8 +75,14 @@ async def status_pipeline(
             telegram = "unavailable"
         return {"database": database, "telegram": telegram}
 
+    writer = WriterConfig(
+        database=str(services.db.path),
+        busy_timeout=settings.storage.database_busy_timeout,
+        literal_secrets=literal_secrets(settings),
+        log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
+    )
     receiver = ReportReceiver(
-        services.statuses,
+        writer,
         secret,
         on_change=notifier.wake,
         health=health,

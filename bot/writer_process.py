@@ -4,14 +4,14 @@ CPython runs one thread at a time, so in the bot's process every report's parsin
 validation, scrubbing and recording competed with aiohttp (and with Telegram) for one
 core. Here the receiver only checks the path and forwards each request's body; a child
 process (``python -m bot.writer_process``) parses, validates and stores it with the group
-commit of :class:`~bot.receiver.ReportWriter`, and answers when it is durable, so a 200
+commit of :class:`~bot.report_writer.ReportStore`, and answers when it is durable, so a 200
 still means "in the database".
 
 Protocol, over the child's stdin and stdout:
 
 * the first line is the configuration (JSON): database path, busy timeout, literal secrets
-  for the scrubber (the bot token and passwords: never in argv or the environment of a
-  process listing), log level;
+  for the scrubber (the bot token and passwords: never in its argv; its environment is the
+  bot's without the variables whose names look sensitive), log level;
 * then one frame per request: ``<request id> <body length>\\n`` and the body, as posted;
 * each answer is one JSON line: ``{"id": n, "status": 200|400|500|503, ...}``.
 
@@ -26,18 +26,18 @@ import asyncio
 import contextlib
 import json
 import logging
-import sqlite3
+import os
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import count
-from pathlib import Path
-from typing import Any, Final
+from typing import BinaryIO, Final
 
-from bot.receiver import BadReport, ReportWriter, parse_reports, to_event
+from bot.report_writer import Answer, ReportStore
 from provider.logs import log_event
-from storage import Database, RecordOutcome, StatusRepository, StorageError
+from storage.db import connect_sync
+from storage.secrets_scrub import Scrubber, is_sensitive_key
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +53,6 @@ class WriterConfig:
     busy_timeout: float
     literal_secrets: Sequence[str]
     log_level: str = "INFO"
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    status: int
-    """The HTTP status for the platform: 200 stored, 400 malformed, 503 retry later."""
-    reason: str | None = None
-    stored: int = 0
-    changed: bool = False
-    """A card must be re-rendered (the notifier is woken)."""
 
 
 # --- the bot's side ----------------------------------------------------------------------
@@ -85,7 +75,9 @@ class WriterProcess:
 
     async def submit(self, body: bytes) -> Answer:
         """The child's answer for one request body; 503 if it cannot be had."""
-        process = await self._running()
+        process = self._process
+        if process is None or process.returncode is not None or self._stopped:
+            process = await self._running()
         if process is None:
             return Answer(503, "report writer unavailable, retry")
         stdin = process.stdin
@@ -117,6 +109,10 @@ class WriterProcess:
                 __name__,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
+                env={k: v for k, v in os.environ.items() if not is_sensitive_key(k)},
+                # Out of the terminal's process group: Ctrl-C reaches the bot, which stops
+                # the child by closing its stdin once the last request is answered.
+                start_new_session=True,
             )
             self.starts += 1
             assert self._process.stdin is not None
@@ -176,92 +172,90 @@ class WriterProcess:
 
 
 # --- the child -----------------------------------------------------------------------------
+#
+# Synchronous on purpose: it does one thing at a time, and a thread or an event loop would
+# only add hand-overs. Whatever arrived while a transaction ran is the next transaction.
 
 
-async def _stdio() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**20)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    transport, protocol = await loop.connect_write_pipe(
-        asyncio.streams.FlowControlMixin, sys.stdout.buffer
-    )
-    writer = asyncio.StreamWriter(transport, protocol, None, loop)
-    return reader, writer
+class _Frames:
+    """Frames from a pipe: blocks for the first, then takes every frame already there."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._buffer = bytearray()
+
+    def _fill(self) -> bool:
+        chunk = os.read(self._fd, 1 << 20)
+        self._buffer += chunk
+        return bool(chunk)
+
+    def line(self) -> bytes:
+        while (end := self._buffer.find(b"\n")) < 0:
+            if not self._fill():
+                raise EOFError("stdin closed before the configuration")
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        return line
+
+    def available(self) -> list[tuple[int, bytes]]:
+        """The next frames; empty once stdin is closed (an unfinished frame is dropped: its
+        sender is gone)."""
+        frames = self._complete()
+        while not frames and self._fill():
+            frames = self._complete()
+        return frames
+
+    def _complete(self) -> list[tuple[int, bytes]]:
+        frames = []
+        while (end := self._buffer.find(b"\n")) >= 0:
+            request_id, size = (int(part) for part in self._buffer[:end].split())
+            if len(self._buffer) < end + 1 + size:
+                break
+            frames.append((request_id, bytes(self._buffer[end + 1 : end + 1 + size])))
+            del self._buffer[: end + 1 + size]
+        return frames
 
 
-async def _answer_one(
-    report_writer: ReportWriter, request_id: int, body: bytes, out: asyncio.StreamWriter
-) -> None:
-    answer = await _store(report_writer, body)
-    out.write(json.dumps({"id": request_id, **asdict(answer)}).encode() + b"\n")
+def _answer_line(request_id: int, answer: Answer) -> bytes:
+    fields: dict[str, object] = {
+        "status": answer.status,
+        "stored": answer.stored,
+        "changed": answer.changed,
+    }
+    if answer.reason is not None:
+        fields["reason"] = answer.reason
+    return json.dumps({"id": request_id, **fields}).encode() + b"\n"
 
 
-async def _store(report_writer: ReportWriter, body: bytes) -> Answer:
-    try:
-        reports = parse_reports(body)
-    except BadReport as exc:
-        log_event(log, "report_malformed", level=logging.WARNING, reason=exc.reason)
-        return Answer(400, exc.reason)
-    try:
-        results = await report_writer.record([to_event(report, raw) for report, raw in reports])
-    except (sqlite3.OperationalError, StorageError) as exc:
-        # Locked past busy_timeout, disk full...: the platform will send it again.
-        log_event(log, "report_not_stored", level=logging.ERROR, error=type(exc).__name__)
-        return Answer(503, "storage unavailable, retry")
-    except Exception as exc:
-        log.exception("event=report_failed error=%s", type(exc).__name__)
-        return Answer(500, "internal error")
-    if log.isEnabledFor(logging.DEBUG):
-        for (report, _), result in zip(reports, results, strict=True):
-            log_event(
-                log,
-                "report_stored",
-                level=logging.DEBUG,
-                mt_num=report.mt_num,
-                type=report.type.value,
-                status=report.status.name,
-                outcome=result.outcome.value,
-                dest=report.dest_addr if result.outcome is RecordOutcome.OUTSIDE else None,
-            )
-    return Answer(200, stored=len(reports), changed=any(r.changed for r in results))
-
-
-async def serve() -> None:
-    reader, out = await _stdio()
-    config = WriterConfig(**json.loads(await reader.readline()))
+def serve(stdin: int, stdout: BinaryIO) -> None:
+    frames = _Frames(stdin)
+    config = WriterConfig(**json.loads(frames.line()))
     logging.basicConfig(
         level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    async with await Database.open(
-        Path(config.database),
-        busy_timeout=config.busy_timeout,
-        literal_secrets=config.literal_secrets,
-    ) as db:
-        report_writer = ReportWriter(StatusRepository(db), on_change=lambda: None)
-        report_writer.start()
-        answering: set[asyncio.Task[None]] = set()
-        try:
-            while header := await reader.readline():
-                request_id, size = (int(part) for part in header.split())
-                body = await reader.readexactly(size)
-                task = asyncio.create_task(_answer_one(report_writer, request_id, body, out))
-                answering.add(task)
-                task.add_done_callback(answering.discard)
-            await asyncio.gather(*answering)
-            await out.drain()
-        finally:
-            await report_writer.stop()
+    connection = connect_sync(config.database, busy_timeout=config.busy_timeout)
+    store = ReportStore(connection, Scrubber(config.literal_secrets))
+    try:
+        while batch := frames.available():
+            answers = store.store([body for _, body in batch])
+            stdout.write(
+                b"".join(
+                    _answer_line(request_id, answer)
+                    for (request_id, _), answer in zip(batch, answers, strict=True)
+                )
+            )
+            stdout.flush()
+    finally:
+        store.flush_log()
+        connection.close()
 
 
 def main() -> None:
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve())
+    serve(sys.stdin.fileno(), sys.stdout.buffer)
 
 
 if __name__ == "__main__":
     main()
 
 
-__all__ = ["Answer", "WriterConfig", "WriterProcess", "main"]
-
-_unused: Any = None
+__all__ = ["WriterConfig", "WriterProcess", "main", "serve"]

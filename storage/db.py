@@ -52,6 +52,8 @@ DEFAULT_BUSY_TIMEOUT: Final = 10.0
 
 _T = TypeVar("_T")
 
+_WRITER_PRAGMAS: Final = ("PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON")
+
 _in_transaction: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
     "storage_in_transaction", default=None
 )
@@ -198,8 +200,8 @@ class Database:
                 f"{self._path}: could not enable WAL (journal_mode is {mode!r}); "
                 "a network or read-only filesystem?"
             )
-        await self._writer.execute_fetchall("PRAGMA synchronous = NORMAL")
-        await self._writer.execute_fetchall("PRAGMA foreign_keys = ON")
+        for pragma in _WRITER_PRAGMAS:
+            await self._writer.execute_fetchall(pragma)
         await self._reader.execute_fetchall("PRAGMA query_only = ON")
 
     async def _migrate(self, migrations: tuple[Migration, ...]) -> None:
@@ -240,7 +242,7 @@ class Database:
 
     def to_json(self, payload: Any) -> str:
         """Serialise a payload for storage; the only way JSON reaches the file, so it scrubs."""
-        return json.dumps(self._scrubber.scrub(payload), ensure_ascii=False, sort_keys=True)
+        return self._scrubber.to_json(payload)
 
     def scrub_text(self, text: str) -> str:
         return self._scrubber.scrub_text(text)
@@ -313,6 +315,29 @@ class Database:
         await self.close()
 
 
+def connect_sync(path: str | os.PathLike[str], *, busy_timeout: float) -> sqlite3.Connection:
+    """A plain writer connection for a process of its own (the report writer's), set up as
+    :class:`Database` sets up its writer. The schema must be current: the bot migrates it
+    when it starts, before it starts that process. Use ``BEGIN IMMEDIATE ... COMMIT``."""
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        mode = str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        if mode != "wal":
+            raise StorageError(f"{path}: could not enable WAL (journal_mode is {mode!r})")
+        for pragma in _WRITER_PRAGMAS:
+            connection.execute(pragma)
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        latest = len(load_migrations())
+        if version != latest:
+            raise StorageError(f"{path}: schema version {version}, this code needs {latest}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def load_json_object(text: str | None) -> dict[str, Any]:
     """Decode a stored JSON object column (NULL or a non-object decodes as ``{}``)."""
     if text is None:
@@ -329,4 +354,11 @@ async def _connect(path: Path, busy_timeout: float) -> aiosqlite.Connection:
     return connection
 
 
-__all__ = ["DEFAULT_BUSY_TIMEOUT", "Database", "SqlParams", "Transaction", "load_json_object"]
+__all__ = [
+    "DEFAULT_BUSY_TIMEOUT",
+    "Database",
+    "SqlParams",
+    "Transaction",
+    "connect_sync",
+    "load_json_object",
+]

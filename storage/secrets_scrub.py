@@ -19,6 +19,7 @@ What gets replaced by ``"***"``:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -86,6 +87,10 @@ class Scrubber:
         text = _QUERY_PAIR.sub(rf"\g<1>{REDACTED}", text)
         text = _JSON_PAIR.sub(rf'\g<1>"{REDACTED}"', text)
         return _XML_VALUE.sub(rf'\g<1>"{REDACTED}"', text)
+
+    def to_json(self, payload: Any) -> str:
+        """The scrubbed payload as stored: JSON, keys sorted, non-ASCII kept."""
+        return json.dumps(self.scrub(payload), ensure_ascii=False, sort_keys=True)
 
     def scrub(self, value: Any) -> Any:
         """Return a scrubbed copy of a JSON-like value (the input is never mutated)."""

@@ -17,6 +17,7 @@ per-event logic on that thread, capped the receiver at ~1,500 reports/s.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -55,7 +56,7 @@ _LOAD: Final = (
     " updated_at)) FROM send_steps WHERE send_id IN candidates),"
     " (SELECT json_group_array(json_array(send_id, natural_key)) FROM status_events"
     " WHERE send_id IN candidates),"
-    " (SELECT coalesce(max(id), 0) FROM status_events)"
+    " (SELECT max(id) FROM status_events)"
 )
 _SEND_FIELDS: Final = ("id", "partner_id", "mt_num", "state", "status", "final")
 
@@ -128,7 +129,8 @@ class LoadedBatch:
     sends_json: str
     steps_json: str
     keys_json: str
-    max_event_id: int
+    max_event_id: int | None
+    """None while ``status_events`` is empty."""
 
 
 def batch_candidates(batch: Sequence[PreparedEvent]) -> tuple[str, str, str]:
@@ -147,6 +149,25 @@ def load_batch(connection: sqlite3.Connection, candidates: tuple[str, str, str])
         _LOAD, {"ids": ids, "mt_nums": mt_nums, "partners": partners}
     ).fetchone()
     return LoadedBatch(*row)
+
+
+def record_prepared_sync(
+    connection: sqlite3.Connection, prepared: Sequence[PreparedEvent], now: datetime
+) -> list[RecordResult]:
+    """The three phases in one ``BEGIN IMMEDIATE ... COMMIT`` on a plain connection (the
+    report writer's process: nothing else runs there, so nothing is gained by threads)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        loaded = load_batch(connection, batch_candidates(prepared))
+        recorder = BatchRecorder(loaded, prepared, now)
+        recorder.writes().apply(connection)
+        connection.execute("COMMIT")
+    except BaseException:
+        # "no transaction is active": BEGIN or COMMIT failed and SQLite rolled back.
+        with contextlib.suppress(sqlite3.OperationalError):
+            connection.execute("ROLLBACK")
+        raise
+    return recorder.results
 
 
 def _json(value: Any) -> str:
@@ -200,7 +221,7 @@ class BatchRecorder:
     def __init__(self, loaded: LoadedBatch, batch: Sequence[PreparedEvent], now: datetime) -> None:
         self._now = to_db(now)
         self._now_at = from_db(self._now)
-        self._next_event_id = loaded.max_event_id + 1
+        self._next_event_id = (loaded.max_event_id or 0) + 1
         self._first_event_id = self._next_event_id
         self._by_id: dict[int, SendRow] = {}
         self._by_mt_num: dict[str, SendRow] = {}

@@ -22,12 +22,17 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from storage.db import Database, load_json_object
 from storage.events import NewStatusEvent, done_key, natural_key
 from storage.secrets_scrub import is_sensitive_key
-from storage.status_batch import BatchRecorder, batch_candidates, load_batch
+from storage.status_batch import (
+    BatchRecorder,
+    batch_candidates,
+    load_batch,
+    record_prepared_sync,
+)
 from storage.status_ranks import normalize_step_type, status_info, status_key
 from storage.status_types import (
     STEPS_IN_ORDER,
@@ -113,18 +118,7 @@ class StatusRepository:
         batch's transaction instead of lengthening the next one. Raises what
         :meth:`record_status_event` raises for invalid input.
         """
-        status_info(event.status)
-        step_type = normalize_step_type(event.step_type)
-        done = done_key(event)
-        return PreparedEvent(
-            event=event,
-            step_type=step_type,
-            done_at=done,
-            submitted_at=to_db_optional(event.submitted_at),
-            raw_json=None if event.raw is None else self._scrubbed_json(event.raw),
-            natural_key=natural_key(step_type, event.status, event.error_code, done),
-            new_key=status_key(event.status, event.error_code),
-        )
+        return prepare_event(event, self._scrubbed_json)
 
     async def steps(self, send_id: int) -> list[StepStatus]:
         """The card's rows: every step in chain order, with its current status."""
@@ -137,6 +131,30 @@ class StatusRepository:
             "SELECT * FROM status_events WHERE send_id = ? ORDER BY id", (send_id,)
         )
         return [_event_from_row(row) for row in rows]
+
+
+def prepare_event(event: NewStatusEvent, scrubbed_json: ScrubbedJson) -> PreparedEvent:
+    """:meth:`StatusRepository.prepare`, for a process that writes without a Database."""
+    status_info(event.status)
+    step_type = normalize_step_type(event.step_type)
+    done = done_key(event)
+    return PreparedEvent(
+        event=event,
+        step_type=step_type,
+        done_at=done,
+        submitted_at=to_db_optional(event.submitted_at),
+        raw_json=None if event.raw is None else scrubbed_json(event.raw),
+        natural_key=natural_key(step_type, event.status, event.error_code, done),
+        new_key=status_key(event.status, event.error_code),
+    )
+
+
+class Scrubbing(Protocol):
+    """What :class:`ScrubbedJson` needs: a :class:`Database` or its ``Scrubber``."""
+
+    def to_json(self, payload: Any) -> str: ...
+
+    def scrub_text(self, text: str) -> str: ...
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -160,8 +178,8 @@ class ScrubbedJson:
     so a string it left alone once it always leaves alone.
     """
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, scrubbing: Scrubbing) -> None:
+        self._db = scrubbing
         self._clean: set[str] = set()
 
     def __call__(self, raw: Mapping[str, Any]) -> str:
@@ -185,7 +203,7 @@ class ScrubbedJson:
         return json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
 
-def scrubbed_json(db: Database, raw: Mapping[str, Any]) -> str:
+def scrubbed_json(db: Scrubbing, raw: Mapping[str, Any]) -> str:
     """One-off :class:`ScrubbedJson` (no cache)."""
     return ScrubbedJson(db)(raw)
 
@@ -195,10 +213,13 @@ __all__ = [
     "RecordOutcome",
     "RecordResult",
     "ScrubbedJson",
+    "Scrubbing",
     "SendProgress",
     "StatusEvent",
     "StatusRepository",
     "StepStatus",
     "aggregate",
+    "prepare_event",
+    "record_prepared_sync",
     "scrubbed_json",
 ]

@@ -1,11 +1,18 @@
-"""Group commit in the report receiver: one transaction for concurrent requests, each
-answered only after its own reports are durable; errors reach only the requests they hit."""
+"""Group commit in the report writer: one transaction for concurrent requests, each
+answered only after its own reports are durable; errors reach only the requests they hit.
+Over HTTP, through the writer's own process as the pipeline runs it."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
 import sqlite3
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +20,14 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.receiver import ReportReceiver, ReportWriter, WriterStopped
+from bot.receiver import ReportReceiver
+from bot.report_writer import ReportStore
+from bot.writer_process import WriterConfig
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
-from storage import (
-    Database,
-    NewStatusEvent,
-    OutsideReportRepository,
-    RecordOutcome,
-    StatusRepository,
-    UnknownStatusError,
-)
+from storage import Database, NewStatusEvent, OutsideReportRepository
+from storage.db import connect_sync
+from storage.secrets_scrub import Scrubber
 
 
 class Changes:
@@ -40,82 +44,110 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
 
 
+@pytest.fixture
+def store(db: Database) -> Iterator[ReportStore]:
+    with closing(connect_sync(db.path, busy_timeout=0.2)) as connection:
+        yield ReportStore(connection, Scrubber(["hunter2-secret"]))
+
+
 def outside(n: int, status: str = "SEND") -> NewStatusEvent:
     return NewStatusEvent("SMS", status, mt_num=f"x-{n}", destination="79001234567")
 
 
-async def test_concurrent_submissions_share_one_transaction(db: Database) -> None:
-    changes = Changes()
-    writer = ReportWriter(StatusRepository(db), on_change=changes)
-    writer.start()
-    try:
-        # All ten are queued before the writer task gets to run (tasks start in order).
-        results = await asyncio.gather(*(writer.record([outside(n)]) for n in range(10)))
-    finally:
-        await writer.stop()
-    assert writer.rounds == 1
-    assert [r[0].outcome for r in results] == [RecordOutcome.OUTSIDE] * 10
+def body(n: int) -> bytes:
+    return json.dumps(report(n)).encode()
+
+
+async def test_requests_stored_together_share_one_transaction(
+    db: Database, store: ReportStore
+) -> None:
+    answers = store.store([body(n) for n in range(10)])
+    assert store.transactions == 1
+    assert [a.status for a in answers] == [200] * 10
+    assert not any(a.changed for a in answers)  # outside traffic changes no card
     for n in range(10):
-        assert len(await OutsideReportRepository(db).by_mtnum(f"x-{n}")) == 1
-    assert changes.calls == 0  # outside traffic changes no card
+        assert len(await OutsideReportRepository(db).by_mtnum(f"r-{n}")) == 1
 
 
-async def test_a_bad_report_fails_only_its_own_request(db: Database) -> None:
-    writer = ReportWriter(StatusRepository(db), on_change=Changes())
-    writer.start()
+async def test_a_transaction_holds_at_most_max_batch_reports(db: Database) -> None:
+    with closing(connect_sync(db.path, busy_timeout=0.2)) as connection:
+        store = ReportStore(connection, Scrubber([]), max_batch=3)
+        answers = store.store([body(n) for n in range(5)] + [json.dumps([report(5)] * 4).encode()])
+    assert [a.status for a in answers] == [200] * 6
+    assert store.transactions == 3  # 3 + 2 + the request of 4, which goes whole
+
+
+async def test_a_bad_request_fails_alone(db: Database, store: ReportStore) -> None:
+    malformed = store.store([body(1), b'{"mtNum": "r-2"', body(3)])
+    assert [(a.status, a.reason) for a in malformed] == [
+        (200, None),
+        (400, "body is not JSON"),
+        (200, None),
+    ]
+    # A report the storage refuses after validation (no such send) breaks the transaction;
+    # retried alone, it fails only its own request.
+    refused = store.record(
+        [[outside(4)], [NewStatusEvent("SMS", "SEND", send_id=999)], [outside(5)]]
+    )
+    assert [a.status for a in refused] == [200, 500, 200]
+    unknown = store.record([[outside(6, status="LOST")], [outside(7)]])
+    assert [a.status for a in unknown] == [500, 200]
+    for mt_num, count in [("r-1", 1), ("r-3", 1), ("x-4", 1), ("x-5", 1), ("x-6", 0), ("x-7", 1)]:
+        assert len(await OutsideReportRepository(db).by_mtnum(mt_num)) == count
+
+
+async def test_a_locked_database_answers_503_to_the_whole_transaction(
+    db: Database, store: ReportStore
+) -> None:
+    blocker = sqlite3.connect(db.path, isolation_level=None)
     try:
-        good, bad, other = await asyncio.gather(
-            writer.record([outside(1)]),
-            writer.record([outside(2, status="LOST")]),
-            writer.record([outside(3)]),
-            return_exceptions=True,
-        )
+        blocker.execute("BEGIN IMMEDIATE")
+        locked = store.store([body(n) for n in range(3)])
+        blocker.execute("ROLLBACK")
+        retried = store.store([body(n) for n in range(3)])
     finally:
-        await writer.stop()
-    assert isinstance(bad, UnknownStatusError)
-    assert not isinstance(good, BaseException)
-    assert not isinstance(other, BaseException)
-    assert len(await OutsideReportRepository(db).by_mtnum("x-1")) == 1
-    assert await OutsideReportRepository(db).by_mtnum("x-2") == []
-    assert len(await OutsideReportRepository(db).by_mtnum("x-3")) == 1
+        blocker.close()
+    assert [a.status for a in locked] == [503] * 3
+    assert [a.status for a in retried] == [200] * 3
 
 
-async def test_a_stopped_writer_refuses_with_a_storage_error(db: Database) -> None:
-    writer = ReportWriter(StatusRepository(db), on_change=Changes())
-    with pytest.raises(WriterStopped):
-        await writer.record([outside(1)])
+# --- over HTTP: the receiver as the pipeline wires it, with the writer's process -----------
 
 
-async def test_stopping_fails_what_is_still_queued(db: Database) -> None:
-    writer = ReportWriter(StatusRepository(db), on_change=Changes())
-    writer.start()
-    async with db.transaction():  # the writer cannot commit meanwhile
-        pending = asyncio.gather(
-            *(writer.record([outside(n)]) for n in range(3)), return_exceptions=True
-        )
-        await asyncio.sleep(0)  # let the three requests queue up (a yield, not a wait)
-        await writer.stop()
-    results = await pending
-    assert all(isinstance(r, WriterStopped) for r in results)
-    assert await OutsideReportRepository(db).by_mtnum("x-0") == []
+@dataclass
+class Receiving:
+    url: str
+    receiver: ReportReceiver
+    runner: web.AppRunner
+    changes: Changes
 
-
-# --- over HTTP: the receiver as the pipeline wires it ------------------------------------
+    def child_pid(self) -> int:
+        process = self.receiver.writer._process
+        assert process is not None
+        return process.pid
 
 
 @pytest.fixture
-async def receiver_url(db: Database) -> AsyncIterator[str]:
+async def receiving(db: Database) -> AsyncIterator[Receiving]:
     async def health() -> dict[str, Any]:
         return {"database": "ok"}
 
-    receiver = ReportReceiver(StatusRepository(db), "s3cret", on_change=Changes(), health=health)
+    config = WriterConfig(database=str(db.path), busy_timeout=0.2, literal_secrets=[SECRET])
+    changes = Changes()
+    receiver = ReportReceiver(config, "s3cret", on_change=changes, health=health)
     runner = web.AppRunner(receiver.make_app(), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/reports/s3cret"
     try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/reports/s3cret"
+        yield Receiving(url, receiver, runner, changes)
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def receiver_url(receiving: Receiving) -> str:
+    return receiving.url
 
 
 def report(n: int) -> dict[str, Any]:
@@ -157,3 +189,52 @@ async def test_a_locked_database_answers_503_to_every_waiting_request(
     assert [r.status_code for r in retried] == [200] * 5
     for n in range(5):
         assert len(await OutsideReportRepository(db).by_mtnum(f"r-{n}")) == 1
+
+
+SECRET = "hunter2-secret"
+
+
+async def test_the_writer_process_lives_from_the_first_report_to_the_receiver_s_end(
+    db: Database, receiving: Receiving, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", SECRET)
+    assert receiving.receiver.writer.starts == 0  # no report yet, no process
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(receiving.url, json=report(1))
+    assert answer.status_code == 200
+    pid = receiving.child_pid()
+    # The configuration (with the literal secrets) went through stdin, not argv or env.
+    assert SECRET.encode() not in _proc(pid, "cmdline")
+    assert SECRET.encode() not in _proc(pid, "environ")
+    await receiving.runner.cleanup()  # the bot stops: the process exits and is reaped
+    assert not _running(pid)
+    assert receiving.receiver.writer._process is None
+
+
+def _proc(pid: int, name: str) -> bytes:
+    return (Path("/proc") / str(pid) / name).read_bytes()
+
+
+def _running(pid: int) -> bool:
+    return (Path("/proc") / str(pid)).exists()
+
+
+async def test_a_writer_process_that_died_is_replaced(db: Database, receiving: Receiving) -> None:
+    async with httpx.AsyncClient() as http:
+        assert (await http.post(receiving.url, json=report(1))).status_code == 200
+        os.kill(receiving.child_pid(), signal.SIGKILL)
+        # Until a new process runs (at most one start per second), the platform is told
+        # to come back later; nothing is acknowledged that is not stored.
+        statuses: list[int] = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            response = await http.post(receiving.url, json=report(100 + len(statuses)))
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                break
+    assert statuses[-1] == 200
+    assert set(statuses) <= {200, 503}
+    assert receiving.receiver.writer.starts == 2
+    for n, status in enumerate(statuses):
+        stored = await OutsideReportRepository(db).by_mtnum(f"r-{100 + n}")
+        assert len(stored) == (1 if status == 200 else 0)

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from bench._proc import descendants
 from playground import Playground
 from playground.users import PlaygroundUser
 from provider.channels import MessageType
@@ -66,6 +67,22 @@ async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)  # polling a readiness endpoint, bounded by the deadline
+
+
+async def _wait_gone(pid: int) -> None:
+    async with asyncio.timeout(15):
+        while True:
+            if not _alive(pid):
+                return
+            await asyncio.sleep(0.05)  # polling the process table, bounded by the deadline
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # exited, waiting for init to collect it
 
 
 def last_bot_message_has(user: PlaygroundUser, text: str) -> bool:
@@ -140,9 +157,12 @@ async def test_sigkill_under_a_report_burst_loses_nothing(
             tasks = [asyncio.create_task(post(http, body)) for body in burst]
             async with asyncio.timeout(30):
                 await third_acked.wait()  # the kill comes mid-burst
+            [writer] = descendants(bot.pid)  # the report writer's process
             bot.kill()
             await bot.wait()
             await asyncio.gather(*tasks)
+        # Its stdin closed with the bot: it answers nobody and stops, never outliving it.
+        await _wait_gone(writer)
 
     assert 0 < len(acked) < len(burst)
     with sqlite3.connect(database) as db:

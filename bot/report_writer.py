@@ -1,0 +1,245 @@
+"""Storing delivery reports: parsing, validation and the group commit.
+
+Runs in the report writer's process (:mod:`bot.writer_process`), which hands
+:meth:`ReportStore.store` the bodies of every request that arrived meanwhile. They are
+recorded in ONE transaction (group commit) and each answer says what the receiver tells
+the platform: 200 once the request's reports are durable, 400 with the reason for a
+malformed body, 503 when the database is unavailable (locked past its timeout, disk full),
+so the platform posts it again. A report that breaks the transaction for another reason is
+retried alone, so it fails only its own request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from provider.logs import log_event
+from provider.reports import DeliveryReport
+from storage import NewStatusEvent, RecordOutcome, RecordResult
+from storage.secrets_scrub import Scrubber
+from storage.statuses import PreparedEvent, ScrubbedJson, prepare_event, record_prepared_sync
+from storage.timeutil import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 256
+"""Reports per group-commit transaction (a larger single request still goes in whole)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    """The HTTP status for the platform: 200 stored, 400 malformed, 503 retry later."""
+    reason: str | None = None
+    stored: int = 0
+    changed: bool = False
+    """A card must be re-rendered (the notifier is woken)."""
+
+
+UNAVAILABLE = Answer(503, "storage unavailable, retry")
+FAILED = Answer(500, "internal error")
+
+
+def to_event(report: DeliveryReport, raw: Mapping[str, Any] | None = None) -> NewStatusEvent:
+    """The storage event of a report; ``raw`` is the report as posted (default: re-encoded)."""
+    return NewStatusEvent(
+        step_type=report.type.value,
+        status=report.status.name,
+        mt_num=report.mt_num,
+        partner_id=report.id,
+        error_code=report.error_code or None,
+        done_at=report.done_date,
+        submitted_at=report.submit_date,
+        destination=report.dest_addr,
+        raw=report.to_json() if raw is None else raw,
+    )
+
+
+Request = tuple[int, list[PreparedEvent]]
+"""A request's position among those stored together, and its prepared reports."""
+
+
+class ReportStore:
+    """Group commit on the report writer's own connection (see the module docstring)."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        scrubber: Scrubber,
+        *,
+        clock: Clock = utc_now,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._connection = connection
+        self._scrubbed_json = ScrubbedJson(scrubber)
+        self._clock = clock
+        self._max_batch = max_batch
+        self._log = _StoredLog()
+        self.transactions = 0
+        """Transactions committed (for tests and benchmarks)."""
+
+    def store(self, bodies: Sequence[bytes]) -> list[Answer]:
+        """Answers for request bodies as posted, in their order."""
+        parsed: list[list[NewStatusEvent] | Answer] = []
+        for body in bodies:
+            try:
+                parsed.append([to_event(report, raw) for report, raw in parse_reports(body)])
+            except BadReport as exc:
+                log_event(log, "report_malformed", level=logging.WARNING, reason=exc.reason)
+                parsed.append(Answer(400, exc.reason))
+        requests = [events for events in parsed if not isinstance(events, Answer)]
+        stored = iter(self.record(requests))
+        return [item if isinstance(item, Answer) else next(stored) for item in parsed]
+
+    def record(self, requests: Sequence[Sequence[NewStatusEvent]]) -> list[Answer]:
+        """Answers for the events of several requests, in their order."""
+        answers: list[Answer] = [FAILED] * len(requests)
+        prepared: list[Request] = []
+        for index, events in enumerate(requests):
+            try:
+                prepared.append((index, [prepare_event(e, self._scrubbed_json) for e in events]))
+            except Exception as exc:  # a mapping the storage refuses (unknown status...)
+                log_event(log, "report_failed", level=logging.ERROR, error=repr(exc))
+        for batch in self._batches(prepared):
+            for index, answer in self._commit(batch):
+                answers[index] = answer
+        return answers
+
+    def _batches(self, requests: list[Request]) -> Iterator[list[Request]]:
+        batch: list[Request] = []
+        size = 0
+        for request in requests:
+            if batch and size + len(request[1]) > self._max_batch:
+                yield batch
+                batch, size = [], 0
+            batch.append(request)
+            size += len(request[1])
+        if batch:
+            yield batch
+
+    def _commit(self, batch: list[Request]) -> list[tuple[int, Answer]]:
+        events = [event for _, prepared in batch for event in prepared]
+        started = time.perf_counter()
+        try:
+            results = record_prepared_sync(self._connection, events, self._clock())
+        except sqlite3.OperationalError as exc:
+            log_event(log, "report_not_stored", level=logging.ERROR, error=type(exc).__name__)
+            return [(index, UNAVAILABLE) for index, _ in batch]
+        except Exception as exc:
+            if len(batch) > 1:
+                # Not the database being unavailable: one report broke the transaction.
+                # Alone, it fails only its own request.
+                return [answer for request in batch for answer in self._commit([request])]
+            log_event(log, "report_failed", level=logging.ERROR, error=repr(exc))
+            return [(batch[0][0], FAILED)]
+        self.transactions += 1
+        self._log.add(len(batch), results, time.perf_counter() - started)
+        if log.isEnabledFor(logging.DEBUG):
+            for item, result in zip(events, results, strict=True):
+                _log_stored(item, result)
+        answers = []
+        start = 0
+        for index, prepared in batch:
+            mine = results[start : start + len(prepared)]
+            start += len(prepared)
+            answers.append((index, Answer(200, stored=len(mine), changed=_changed(mine))))
+        return answers
+
+    def flush_log(self) -> None:
+        self._log.flush()
+
+
+def _changed(results: Sequence[RecordResult]) -> bool:
+    return any(result.changed for result in results)
+
+
+def _log_stored(item: PreparedEvent, result: RecordResult) -> None:
+    event = item.event
+    log_event(
+        log,
+        "report_stored",
+        level=logging.DEBUG,
+        mt_num=event.mt_num,
+        type=item.step_type,
+        status=event.status,
+        outcome=result.outcome.value,
+        dest=event.destination if result.outcome is RecordOutcome.OUTSIDE else None,
+    )
+
+
+class _StoredLog:
+    """The writer's INFO log: a round's line at once if the last line is a second old,
+    else summed into the next one. At a trickle every report gets its line as it lands;
+    at thousands a second one line per second (a line per report would cost more than
+    storing it). Each report is in the database anyway (/status, /trace)."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        self._every = every
+        self._last = -every
+        self._rounds = self._requests = 0
+        self._outcomes: Counter[str] = Counter()
+        self._slowest = 0.0
+
+    def add(self, requests: int, results: Sequence[RecordResult], seconds: float) -> None:
+        self._rounds += 1
+        self._requests += requests
+        self._outcomes.update(result.outcome.value for result in results)
+        self._slowest = max(self._slowest, seconds)
+        if time.monotonic() - self._last >= self._every:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._rounds:
+            return
+        log_event(
+            log,
+            "reports_stored",
+            reports=sum(self._outcomes.values()),
+            recorded=self._outcomes[RecordOutcome.RECORDED.value],
+            duplicates=self._outcomes[RecordOutcome.DUPLICATE.value] or None,
+            outside=self._outcomes[RecordOutcome.OUTSIDE.value] or None,
+            requests=self._requests,
+            transactions=self._rounds,
+            slowest_ms=f"{self._slowest * 1000:.1f}",
+        )
+        self._last = time.monotonic()
+        self._rounds = self._requests = 0
+        self._outcomes.clear()
+        self._slowest = 0.0
+
+
+class BadReport(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_reports(body: bytes) -> list[tuple[DeliveryReport, dict[str, Any]]]:
+    """Each report validated, with the JSON object it came as (stored as received)."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadReport("body is not JSON") from exc
+    items = payload if isinstance(payload, list) else [payload]
+    if not items:
+        raise BadReport("empty batch")
+    reports = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadReport(f"report {index} is not a JSON object")
+        try:
+            reports.append((DeliveryReport.model_validate(item), item))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "report"
+            raise BadReport(f"report {index}: {where}: {first['msg']}") from exc
+    return reports
