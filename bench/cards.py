@@ -258,6 +258,15 @@ async def light_load(
             None,
         )
         latencies.append((tick, float("inf") if edit is None else edit.at - acked))
+    if verbose:
+        slowest = sorted(zip(latencies, samples, strict=True), key=lambda x: -x[0][1])[:5]
+        print(
+            "light, slowest (second chat: report 200 -> edit, post -> 200, ms): "
+            + ", ".join(
+                f"{tick}s {card.chat_id}: {latency * 1000:.0f}, {(acked - sent) * 1000:.0f}"
+                for (tick, latency), (card, sent, acked, _) in slowest
+            )
+        )
     return latencies
 
 

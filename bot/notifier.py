@@ -47,6 +47,23 @@ so the call itself goes out on time (a chat written to at the limit would otherw
 behind by the rendering time with every call)."""
 
 
+TIMER_SLACK = 0.002
+"""asyncio's timers fire ~2 ms late here (epoll's timeout is in milliseconds, rounded up on
+the way twice); a chat written to at the limit would lose that with every call."""
+
+
+async def _until(moment: float) -> None:
+    """Return once ``time.monotonic() >= moment``, on time: the timer is set a little early
+    and the last instants are yielded to other tasks (at most TIMER_SLACK per call)."""
+    early = moment - time.monotonic()
+    if early > TIMER_SLACK:
+        await asyncio.sleep(early - TIMER_SLACK)
+    while True:
+        if time.monotonic() >= moment:
+            return
+        await asyncio.sleep(0)  # a yield, not a wait: other tasks run meanwhile
+
+
 class RateLimiter:
     """One call per chat per `per_chat` seconds, `global_rate` calls per second overall.
 
@@ -156,9 +173,7 @@ class CardNotifier:
         text = await self._failure_text(send, t) if entry.kind is OutboxKind.FAILURE_ALERT else None
         card = None if text is not None else await self._render(send, t)
         # Rendered ahead (the database reads are done): go at the chat's exact moment.
-        early = self._limiter.ready_at(entry.chat_id) - time.monotonic()
-        if early > 0:
-            await asyncio.sleep(early)
+        await _until(self._limiter.ready_at(entry.chat_id))
         self._limiter.spend(entry.chat_id)
         try:
             try:

@@ -67,12 +67,13 @@ class ReportReceiver:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(REPORTS_PATH + "{secret}", self._reports)
         app.router.add_get("/health", self._health_check)
-        app.cleanup_ctx.append(self._writer_stopped_last)
+        app.cleanup_ctx.append(self._writer_running)
         return app
 
-    async def _writer_stopped_last(self, app: web.Application) -> AsyncIterator[None]:
+    async def _writer_running(self, app: web.Application) -> AsyncIterator[None]:
         # Cleanup runs after the server stopped and in-flight requests were answered.
         del app
+        self.writer.start()
         yield
         await self.writer.stop()
 

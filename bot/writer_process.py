@@ -16,8 +16,9 @@ Protocol, over the child's stdin and stdout:
 * each answer is one JSON line: ``{"id": n, "status": 200|400|500|503, ...}``.
 
 The child stops when its stdin closes (the bot stopped, or died: it never outlives the bot)
-after answering what it has read. The bot starts it with the first report, and again after
-it died; requests in flight when it dies get 503 (the platform posts them again).
+after answering what it has read. The bot starts it with the receiver (in the background:
+a report that comes first waits for it), and again after it died; requests in flight when
+it dies get 503 (the platform posts them again).
 """
 
 from __future__ import annotations
@@ -70,8 +71,14 @@ class WriterProcess:
         self._starting = asyncio.Lock()
         self._started_at = -RESPAWN_INTERVAL
         self._stopped = False
+        self._starter: asyncio.Task[asyncio.subprocess.Process | None] | None = None
         self.starts = 0
         """Children started so far (for tests)."""
+
+    def start(self) -> None:
+        """Start the child in the background, so the first report does not wait for it."""
+        if self._starter is None:
+            self._starter = asyncio.create_task(self._running(), name="report-writer-start")
 
     async def submit(self, body: bytes) -> Answer:
         """The child's answer for one request body; 503 if it cannot be had."""
@@ -144,6 +151,8 @@ class WriterProcess:
 
     async def stop(self) -> None:
         """Close the child's stdin, let it answer what it read, and wait for it to exit."""
+        if self._starter is not None:
+            await self._starter
         async with self._starting:
             self._stopped = True
             process = self._process
