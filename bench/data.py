@@ -202,7 +202,7 @@ async def store_sends(db: Database, sends: Sequence[BenchSend]) -> None:
 
 def expected_key(body: dict[str, Any], own: bool) -> tuple[str, str]:
     """Where an acknowledged report must be found: (table, key) as storage computes it."""
-    event = to_event(DeliveryReport.model_validate(body))
+    event = to_event(DeliveryReport.model_validate(body), body)
     step = normalize_step_type(event.step_type)
     if own:
         assert event.mt_num is not None

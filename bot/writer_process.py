@@ -60,7 +60,8 @@ class WriterConfig:
 
 
 class WriterProcess:
-    """Starts the child on first use, forwards bodies, matches answers to requests."""
+    """Starts the child (:meth:`start`, or on first use), forwards bodies, matches the
+    answers to the requests, and starts it again if it died."""
 
     def __init__(self, config: WriterConfig) -> None:
         self._config = config
@@ -89,6 +90,10 @@ class WriterProcess:
             return Answer(503, "report writer unavailable, retry")
         stdin = process.stdin
         assert stdin is not None
+        if self._reader is None or self._reader.done():
+            # Its answers are no longer read (it is exiting): nothing would resolve the
+            # future. Nothing awaits between here and the registration below.
+            return Answer(503, "report writer unavailable, retry")
         request_id = next(self._ids)
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
@@ -139,7 +144,11 @@ class WriterProcess:
                 future = self._pending.pop(int(data.pop("id")), None)
                 if future is not None and not future.done():
                     future.set_result(Answer(**data))
+        except Exception as exc:  # a garbled answer: this child cannot be trusted further
+            log_event(log, "report_writer_garbled", level=logging.ERROR, error=repr(exc))
         finally:
+            if not self._stopped:
+                log_event(log, "report_writer_died", level=logging.ERROR, pid=process.pid)
             # The child exited (or stopped answering): whatever it had not answered was
             # not stored, as far as anyone can tell; the platform will post it again.
             pending, self._pending = self._pending, {}

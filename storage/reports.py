@@ -71,13 +71,12 @@ def outside_row(event: NewStatusEvent, *, raw_json: str, received_at: str) -> tu
     """The ``outside_reports`` values of a report (``raw_json`` already scrubbed)."""
     status_info(event.status)
     step = normalize_step_type(event.step_type)
-    destination = None if event.destination is None else normalize_destination(event.destination)
     done = done_key(event)
     key = natural_key(event.mt_num, event.partner_id, step, event.status, event.error_code, done)
     return (
         event.mt_num,
         event.partner_id,
-        destination,
+        _digits(event.destination),
         step,
         event.status,
         event.error_code,
@@ -86,6 +85,17 @@ def outside_row(event: NewStatusEvent, *, raw_json: str, received_at: str) -> tu
         key,
         received_at,
     )
+
+
+def _digits(destination: str | None) -> str | None:
+    """The number to /trace by; None if it has no digits (the report is kept all the same:
+    refusing it would only make the platform post it again and again)."""
+    if destination is None:
+        return None
+    try:
+        return normalize_destination(destination)
+    except ValueError:
+        return None
 
 
 _INSERT_OUTSIDE: Final = (

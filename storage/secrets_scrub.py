@@ -88,6 +88,19 @@ class Scrubber:
         text = _JSON_PAIR.sub(rf'\g<1>"{REDACTED}"', text)
         return _XML_VALUE.sub(rf'\g<1>"{REDACTED}"', text)
 
+    def leaves_json_text_alone(self, text: str) -> bool:
+        """True when ``text``, a JSON document, may be stored as it is: scrubbing what it
+        decodes to would change nothing.
+
+        Without a backslash every key and string value it decodes to is a substring of it,
+        and the scrubber only changes a payload through a sensitive name, a registered
+        secret or a bot token found in one of those; so their absence from the whole text
+        is enough (punctuation between the strings only makes this more cautious).
+        """
+        if "\\" in text or _may_hold_a_name(text) or _BOT_TOKEN_TAIL.search(text) is not None:
+            return False
+        return not any(literal in text for literal in self._literals)
+
     def to_json(self, payload: Any) -> str:
         """The scrubbed payload as stored: JSON, keys sorted, non-ASCII kept."""
         return json.dumps(self.scrub(payload), ensure_ascii=False, sort_keys=True)

@@ -133,8 +133,15 @@ class StatusRepository:
         return [_event_from_row(row) for row in rows]
 
 
-def prepare_event(event: NewStatusEvent, scrubbed_json: ScrubbedJson) -> PreparedEvent:
-    """:meth:`StatusRepository.prepare`, for a process that writes without a Database."""
+def prepare_event(
+    event: NewStatusEvent, scrubbed_json: ScrubbedJson, *, raw_json: str | None = None
+) -> PreparedEvent:
+    """:meth:`StatusRepository.prepare`, for a process that writes without a Database.
+
+    ``raw_json``: the raw report as stored, already known to need no scrubbing (see
+    :meth:`~storage.secrets_scrub.Scrubber.leaves_json_text_alone`); it takes the place of
+    serialising ``event.raw``.
+    """
     status_info(event.status)
     step_type = normalize_step_type(event.step_type)
     done = done_key(event)
@@ -143,7 +150,9 @@ def prepare_event(event: NewStatusEvent, scrubbed_json: ScrubbedJson) -> Prepare
         step_type=step_type,
         done_at=done,
         submitted_at=to_db_optional(event.submitted_at),
-        raw_json=None if event.raw is None else scrubbed_json(event.raw),
+        raw_json=raw_json
+        if raw_json is not None or event.raw is None
+        else scrubbed_json(event.raw),
         natural_key=natural_key(step_type, event.status, event.error_code, done),
         new_key=status_key(event.status, event.error_code),
     )

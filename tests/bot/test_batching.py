@@ -10,7 +10,7 @@ import os
 import signal
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.receiver import ReportReceiver
-from bot.report_writer import ReportStore
+from bot.report_writer import BadReport, ReportStore, parse_reports, parse_single_report
 from bot.writer_process import WriterConfig
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
@@ -239,3 +239,62 @@ async def test_a_writer_process_that_died_is_replaced(db: Database, receiving: R
     for n, status in enumerate(statuses):
         stored = await OutsideReportRepository(db).by_mtnum(f"r-{100 + n}")
         assert len(stored) == (1 if status == 200 else 0)
+
+
+async def test_a_report_with_a_destination_without_digits_is_kept(
+    db: Database, store: ReportStore
+) -> None:
+    odd = {"mtNum": "w-1", "status": 0, "type": "SMS", "destAddr": "hidden"}
+    [answer] = store.store([json.dumps(odd).encode()])
+    assert answer.status == 200  # refusing it would only make the platform post it again
+    [kept] = await OutsideReportRepository(db).by_mtnum("w-1")
+    assert kept.destination is None
+    assert kept.raw["destAddr"] == "hidden"
+
+
+SINGLE_BODIES = [
+    '{"mtNum": "1", "status": 2, "type": "SMS", "errorCode": "0", "doneDate": ""}',
+    '{"mtNum": 17, "status": 5, "type": "VIBER", "errorCode": 2, "id": 9,'
+    ' "submitDate": "2026-11-23T18:00:01+0300", "doneDate": "2026-11-23T18:00:03+0300"}',
+    '{"mtNum": "1", "status": 9, "type": "PUSH", "price": "1.20", "destAddr": "79001234567"}',
+    '{"status": 2, "type": "SMS"}',
+    '{"mtNum": "", "status": 2, "type": "SMS"}',
+    '{"mtNum": "1", "status": 7, "type": "SMS"}',
+    '{"mtNum": "1", "status": 2, "type": "FAX"}',
+    '{"mtNum": "1", "status": 2, "type": "SMS", "doneDate": "yesterday"}',
+    '{"mtNum": "1", "status": 2, "type": "SMS", "errorCode": "many"}',
+    '{"mtNum": "1", "status": 2',
+    '{"mtNum": "1"} trailing',
+    "{}",
+]
+
+
+@pytest.mark.parametrize("text", SINGLE_BODIES)
+def test_the_single_report_path_parses_as_the_general_one(text: str) -> None:
+    def outcome(parse: Callable[[], DeliveryReport]) -> object:
+        try:
+            return parse()
+        except BadReport as exc:
+            return exc.reason
+
+    general = outcome(lambda: parse_reports(text.encode())[0][0])
+    assert outcome(lambda: parse_single_report(text)) == general
+
+
+async def test_a_report_is_stored_as_posted_unless_it_needs_scrubbing(
+    db: Database, store: ReportStore
+) -> None:
+    plain = '{"mtNum": "v-1",  "status": 0, "type": "SMS"}'  # odd spacing kept
+    secret = json.dumps({"mtNum": "v-2", "status": 0, "type": "SMS", "text": SECRET})
+    # The secret written with an escape: not in the text, but in what it decodes to.
+    escaped = '{"mtNum": "v-3", "status": 0, "type": "SMS", "text": "hunter2-\\u0073ecret"}'
+    answers = store.store([body.encode() for body in (plain, secret, escaped)])
+    assert [a.status for a in answers] == [200] * 3
+    rows = {
+        row["mt_num"]: row["raw_json"]
+        for row in await db.fetch_all("SELECT mt_num, raw_json FROM outside_reports")
+    }
+    assert rows["v-1"] == plain
+    assert SECRET not in rows["v-2"]
+    assert json.loads(rows["v-2"])["text"] == "***"
+    assert json.loads(rows["v-3"])["text"] == "***"
