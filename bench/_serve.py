@@ -1,8 +1,9 @@
 """The ingest benchmark's servers, each run alone in a process (``python -m bench._serve``).
 
 ``receiver``: the bot's report receiver wired as :func:`bot.pipeline.status_pipeline` wires
-it (``ReportReceiver.make_app()`` on an ``AppRunner`` without access log), on the real
-database, with the bot's logging set-up (INFO, one line per report) writing to a file.
+it (``ReportReceiver.make_app()`` on an ``AppRunner`` without access log), with its report
+writer's process on the real database, and the bot's logging set-up (INFO) writing to a
+file (the writer's process inherits it).
 ``bare``: an aiohttp endpoint on the same path that reads the body and answers 200.
 """
 

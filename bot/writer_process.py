@@ -28,6 +28,7 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -146,6 +147,7 @@ class WriterProcess:
                     future.set_result(Answer(**data))
         except Exception as exc:  # a garbled answer: this child cannot be trusted further
             log_event(log, "report_writer_garbled", level=logging.ERROR, error=repr(exc))
+            _kill(process)
         finally:
             if not self._stopped:
                 log_event(log, "report_writer_died", level=logging.ERROR, pid=process.pid)
@@ -155,8 +157,6 @@ class WriterProcess:
             for future in pending.values():
                 if not future.done():
                     future.set_result(Answer(503, "report writer stopped, retry"))
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
 
     async def stop(self) -> None:
         """Close the child's stdin, let it answer what it read, and wait for it to exit."""
@@ -175,18 +175,25 @@ class WriterProcess:
                 await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
             except TimeoutError:
                 log_event(log, "report_writer_killed", level=logging.WARNING, pid=process.pid)
-                process.kill()
+                _kill(process)
             await self._reap()
 
     async def _reap(self) -> None:
+        """Forget a child that has exited (or was killed), once its exit is collected."""
         process, reader = self._process, self._reader
         self._process = self._reader = None
         if process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
             await process.wait()
         if reader is not None:
             await reader
+
+
+def _kill(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL, leaving the exit status to asyncio's child watcher: ``Process.kill()`` polls
+    first and may collect it from under the watcher, which then reports exit code 255."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
 
 
 # --- the child -----------------------------------------------------------------------------

@@ -1,18 +1,21 @@
-"""Recording a batch of status events in one transaction (the receiver's group commit).
+"""Recording a batch of status events in one transaction (the reports' group commit).
 
-Three phases, so that the event loop and the writer's thread each do what they are good at:
+Three phases:
 
-1. :func:`load_batch`, on the writer's thread: three statements read what the batch touches
-   (its sends, their steps, the natural keys already stored), each as ONE JSON document;
-2. :class:`BatchRecorder`, on the caller's thread: each event is recorded in memory, in
-   order, exactly as it would be alone (see :mod:`storage.statuses` for the rules), and
-   what changed becomes a few JSON documents;
-3. :meth:`BatchWrites.apply`, on the writer's thread: one set-based statement per table.
+1. :func:`load_batch`, inside the transaction: ONE statement reads what the batch touches
+   (its sends, their steps, the natural keys already stored), each as a JSON document;
+2. :class:`BatchRecorder`, plain Python: each event is recorded in memory, in order,
+   exactly as it would be alone (see :mod:`storage.statuses` for the rules), and what
+   changed becomes a few JSON documents;
+3. :meth:`BatchWrites.apply`, inside the transaction: one set-based statement per table.
 
-Why: each statement or fetched row is a round trip in which ``sqlite3`` releases the GIL
-and must win it back from a busy event loop, and Python running on the writer's thread
-makes the loop wait for the GIL at its every system call. A statement per event, with the
-per-event logic on that thread, capped the receiver at ~1,500 reports/s.
+In the bot's process phases 1 and 3 are one hop each to aiosqlite's thread and phase 2 runs
+on the event loop; the report writer's process runs all three on a plain connection
+(:func:`record_prepared_sync`). Why: every statement or fetched row is a round trip in
+which ``sqlite3`` releases the GIL and must win it back from a busy event loop, and Python
+running on aiosqlite's thread makes the loop wait for the GIL at its every system call. A
+statement per event, with the per-event logic on that thread, capped the receiver at
+~1,500 reports/s.
 """
 
 from __future__ import annotations

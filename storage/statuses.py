@@ -9,10 +9,12 @@ update in the outbox. The result is therefore the same whatever order reports ar
 Steps are keyed by (send, step type) because reports name the type, not the position in
 the chain; a chain that repeats a type merges those steps (documented limitation).
 
-``record_status_events`` records a batch in one transaction (the report receiver's group
-commit), each event exactly as if recorded alone, in order. The recording runs as one
-synchronous function on the writer connection's thread, so a batch costs a few hops to
-that thread rather than about ten per event.
+``record_status_events`` records a batch in one transaction, each event exactly as if
+recorded alone, in order (:mod:`storage.status_batch`: one read, the recording in memory,
+one set-based write per table): two hops to the writer's thread whatever the batch's size.
+The report writer's process runs the same phases on a plain connection
+(``record_prepared_sync``), with ``prepare_event`` and :class:`ScrubbedJson` over its own
+scrubber.
 """
 
 from __future__ import annotations

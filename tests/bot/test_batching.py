@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -197,8 +198,9 @@ SECRET = "hunter2-secret"
 
 
 async def test_the_writer_process_lives_as_long_as_the_receiver(
-    db: Database, receiving: Receiving
+    db: Database, receiving: Receiving, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING)
     async with httpx.AsyncClient() as http:
         answer = await http.post(receiving.url, json=report(1))
     assert answer.status_code == 200
@@ -210,6 +212,8 @@ async def test_the_writer_process_lives_as_long_as_the_receiver(
     await receiving.runner.cleanup()  # the bot stops: the process exits and is reaped
     assert not _running(pid)
     assert receiving.receiver.writer._process is None
+    # A quiet stop: its exit collected by asyncio (no "unknown child process"), no error.
+    assert [r.getMessage() for r in caplog.records] == []
 
 
 def _proc(pid: int, name: str) -> bytes:
