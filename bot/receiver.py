@@ -95,7 +95,7 @@ class ReportReceiver:
         return web.json_response({"error": answer.reason}, status=answer.status)
 
     async def _health_check(self, request: web.Request) -> web.Response:
-        report = await self._health()
+        report = {**await self._health(), "reports": self.writer.state}
         healthy = all(value == "ok" for value in report.values())
         return web.json_response(report, status=200 if healthy else 503)
 

@@ -17,8 +17,9 @@ Protocol, over the child's stdin and stdout:
 
 The child stops when its stdin closes (the bot stopped, or died: it never outlives the bot)
 after answering what it has read. The bot starts it with the receiver (in the background:
-a report that comes first waits for it), and again after it died; requests in flight when
-it dies get 503 (the platform posts them again).
+a report that comes first waits for it), and again a second after it died; requests in
+flight when it dies, and those that come before the new one runs, get 503 (the platform
+posts them again). ``GET /health`` shows its state as ``reports``.
 """
 
 from __future__ import annotations
@@ -74,8 +75,17 @@ class WriterProcess:
         self._started_at = -RESPAWN_INTERVAL
         self._stopped = False
         self._starter: asyncio.Task[asyncio.subprocess.Process | None] | None = None
+        self._restarter: asyncio.Task[None] | None = None
         self.starts = 0
         """Children started so far (for tests)."""
+
+    @property
+    def state(self) -> str:
+        """For /health: "ok" while a child takes requests, else "starting" or "unavailable"."""
+        process, reader = self._process, self._reader
+        if process is not None and process.returncode is None and reader and not reader.done():
+            return "ok"
+        return "starting" if self._starting.locked() else "unavailable"
 
     def start(self) -> None:
         """Start the child in the background, so the first report does not wait for it."""
@@ -116,17 +126,21 @@ class WriterProcess:
                 return None
             self._started_at = time.monotonic()
             await self._reap()
-            self._process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                __name__,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                env={k: v for k, v in os.environ.items() if not is_sensitive_key(k)},
-                # Out of the terminal's process group: Ctrl-C reaches the bot, which stops
-                # the child by closing its stdin once the last request is answered.
-                start_new_session=True,
-            )
+            try:
+                self._process = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    __name__,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    env={k: v for k, v in os.environ.items() if not is_sensitive_key(k)},
+                    # Out of the terminal's process group: Ctrl-C reaches the bot, which
+                    # stops the child by closing its stdin once the last request is answered.
+                    start_new_session=True,
+                )
+            except OSError as exc:  # out of processes or memory: 503 until it works again
+                log_event(log, "report_writer_not_started", level=logging.ERROR, error=repr(exc))
+                return None
             self.starts += 1
             assert self._process.stdin is not None
             self._process.stdin.write(json.dumps(asdict(self._config)).encode() + b"\n")
@@ -151,6 +165,10 @@ class WriterProcess:
         finally:
             if not self._stopped:
                 log_event(log, "report_writer_died", level=logging.ERROR, pid=process.pid)
+                # Started again without waiting for a report (and /health says so meanwhile).
+                self._restarter = asyncio.create_task(
+                    self._restart_later(), name="report-writer-restart"
+                )
             # The child exited (or stopped answering): whatever it had not answered was
             # not stored, as far as anyone can tell; the platform will post it again.
             pending, self._pending = self._pending, {}
@@ -158,8 +176,16 @@ class WriterProcess:
                 if not future.done():
                     future.set_result(Answer(503, "report writer stopped, retry"))
 
+    async def _restart_later(self) -> None:
+        await asyncio.sleep(RESPAWN_INTERVAL)  # a back-off, should it die again at once
+        await self._running()
+
     async def stop(self) -> None:
         """Close the child's stdin, let it answer what it read, and wait for it to exit."""
+        if self._restarter is not None:
+            self._restarter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._restarter
         if self._starter is not None:
             await self._starter
         async with self._starting:
