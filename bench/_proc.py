@@ -22,13 +22,9 @@ class Server:
     port: int
     pid: int
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the server and its child processes used so far."""
-        return sum(self.thread_cpu_seconds().values())
-
     def thread_cpu_seconds(self) -> dict[str, float]:
-        """CPU time so far: "main" (the event loop), "other threads" (aiosqlite's...) and
-        "child processes" (the report writer's process, all its threads)."""
+        """User + system CPU time so far: "main" (the event loop), "other threads"
+        (aiosqlite's...) and "child processes" (the report writer's, all its threads)."""
         threads = {"main": 0.0, "other threads": 0.0, "child processes": 0.0}
         for task in Path(f"/proc/{self.pid}/task").iterdir():
             with contextlib.suppress(OSError):

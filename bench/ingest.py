@@ -75,16 +75,15 @@ async def run_phase(
 ) -> Phase:
     async with server_process("bench._serve", *module_args) as server:
         raw = [post_request(HOST, server.port, REPORTS_PATH + SECRET, body) for body in requests]
-        cpu, own, busy = server.cpu_seconds(), time.process_time(), busy_seconds()
-        threads = server.thread_cpu_seconds()
+        threads, own, busy = server.thread_cpu_seconds(), time.process_time(), busy_seconds()
         load = await asyncio.wait_for(
             run_load(HOST, server.port, raw, connections=args.connections, warmup=args.warmup),
             PHASE_TIMEOUT,
         )
-        cpu, own = server.cpu_seconds() - cpu, time.process_time() - own
-        others = busy_seconds() - busy - cpu - own
-        after = server.thread_cpu_seconds()
+        after, own = server.thread_cpu_seconds(), time.process_time() - own
         split = {name: after[name] - threads.get(name, 0.0) for name in after}
+        cpu = sum(split.values())
+        others = busy_seconds() - busy - cpu - own
     # Per second of the whole phase (warm-up included, as the CPU counters are).
     seconds = load.elapsed + load.warmup_elapsed
     per_thread = {name: used / len(requests) * 1e6 for name, used in split.items() if used}

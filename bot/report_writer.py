@@ -25,8 +25,9 @@ from pydantic import ValidationError
 from provider.logs import log_event
 from provider.reports import DeliveryReport
 from storage import NewStatusEvent, RecordOutcome, RecordResult
+from storage.db import in_write_transaction
 from storage.secrets_scrub import Scrubber
-from storage.statuses import PreparedEvent, ScrubbedJson, prepare_event, record_prepared_sync
+from storage.statuses import PreparedEvent, ScrubbedJson, prepare_event, record_batch
 from storage.timeutil import Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,10 @@ class ReportStore:
         events = [event for _, prepared in batch for event in prepared]
         started = time.perf_counter()
         try:
-            results = record_prepared_sync(self._connection, events, self._clock())
+            now = self._clock()
+            results = in_write_transaction(
+                self._connection, lambda connection: record_batch(connection, events, now)
+            )
         except sqlite3.OperationalError as exc:
             log_event(log, "report_not_stored", level=logging.ERROR, error=type(exc).__name__)
             return [(index, UNAVAILABLE) for index, _ in batch]

@@ -247,6 +247,9 @@ class Database:
     def scrub_text(self, text: str) -> str:
         return self._scrubber.scrub_text(text)
 
+    def leaves_json_text_alone(self, text: str) -> bool:
+        return self._scrubber.leaves_json_text_alone(text)
+
     async def user_version(self) -> int:
         row = await self.fetch_one("PRAGMA user_version")
         return int(row[0]) if row else 0
@@ -338,6 +341,23 @@ def connect_sync(path: str | os.PathLike[str], *, busy_timeout: float) -> sqlite
     return connection
 
 
+def in_write_transaction(
+    connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], _T]
+) -> _T:
+    """``work`` inside ``BEGIN IMMEDIATE ... COMMIT`` on a :func:`connect_sync` connection,
+    rolled back if it raises (what :meth:`Database.transaction` does for its writer)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(connection)
+        connection.execute("COMMIT")
+    except BaseException:
+        # "no transaction is active": BEGIN or COMMIT failed and SQLite rolled back.
+        with contextlib.suppress(sqlite3.OperationalError):
+            connection.execute("ROLLBACK")
+        raise
+    return result
+
+
 def load_json_object(text: str | None) -> dict[str, Any]:
     """Decode a stored JSON object column (NULL or a non-object decodes as ``{}``)."""
     if text is None:
@@ -360,5 +380,6 @@ __all__ = [
     "SqlParams",
     "Transaction",
     "connect_sync",
+    "in_write_transaction",
     "load_json_object",
 ]

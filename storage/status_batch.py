@@ -9,18 +9,16 @@ Three phases:
    changed becomes a few JSON documents;
 3. :meth:`BatchWrites.apply`, inside the transaction: one set-based statement per table.
 
-In the bot's process phases 1 and 3 are one hop each to aiosqlite's thread and phase 2 runs
-on the event loop; the report writer's process runs all three on a plain connection
-(:func:`record_prepared_sync`). Why: every statement or fetched row is a round trip in
-which ``sqlite3`` releases the GIL and must win it back from a busy event loop, and Python
-running on aiosqlite's thread makes the loop wait for the GIL at its every system call. A
+Everything runs where the connection lives, in one go: one hop to aiosqlite's thread in
+the bot's process (``Transaction.run_sync``), a plain call in the report writer's process
+(``storage.db.in_write_transaction``). Why: every statement or fetched row is a round trip
+in which ``sqlite3`` releases the GIL and must win it back from a busy event loop. A
 statement per event, with the per-event logic on that thread, capped the receiver at
 ~1,500 reports/s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -127,7 +125,7 @@ _ENQUEUE: Final = (
 
 @dataclass(frozen=True, slots=True)
 class LoadedBatch:
-    """What :func:`load_batch` read, undecoded (decoding is the caller's thread's work)."""
+    """What :func:`load_batch` read: JSON documents, decoded by :class:`BatchRecorder`."""
 
     sends_json: str
     steps_json: str
@@ -154,22 +152,13 @@ def load_batch(connection: sqlite3.Connection, candidates: tuple[str, str, str])
     return LoadedBatch(*row)
 
 
-def record_prepared_sync(
+def record_batch(
     connection: sqlite3.Connection, prepared: Sequence[PreparedEvent], now: datetime
 ) -> list[RecordResult]:
-    """The three phases in one ``BEGIN IMMEDIATE ... COMMIT`` on a plain connection (the
-    report writer's process: nothing else runs there, so nothing is gained by threads)."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        loaded = load_batch(connection, batch_candidates(prepared))
-        recorder = BatchRecorder(loaded, prepared, now)
-        recorder.writes().apply(connection)
-        connection.execute("COMMIT")
-    except BaseException:
-        # "no transaction is active": BEGIN or COMMIT failed and SQLite rolled back.
-        with contextlib.suppress(sqlite3.OperationalError):
-            connection.execute("ROLLBACK")
-        raise
+    """The three phases, inside a write transaction the caller holds on ``connection``."""
+    loaded = load_batch(connection, batch_candidates(prepared))
+    recorder = BatchRecorder(loaded, prepared, now)
+    recorder.writes().apply(connection)
     return recorder.results
 
 

@@ -11,10 +11,9 @@ the chain; a chain that repeats a type merges those steps (documented limitation
 
 ``record_status_events`` records a batch in one transaction, each event exactly as if
 recorded alone, in order (:mod:`storage.status_batch`: one read, the recording in memory,
-one set-based write per table): two hops to the writer's thread whatever the batch's size.
-The report writer's process runs the same phases on a plain connection
-(``record_prepared_sync``), with ``prepare_event`` and :class:`ScrubbedJson` over its own
-scrubber.
+one set-based write per table), in one hop to the writer's thread whatever the batch's
+size. The report writer's process runs the same ``record_batch`` on a plain connection,
+with ``prepare_event`` and :class:`ScrubbedJson` over its own scrubber.
 """
 
 from __future__ import annotations
@@ -28,13 +27,7 @@ from typing import Any, Protocol
 
 from storage.db import Database, load_json_object
 from storage.events import NewStatusEvent, done_key, natural_key
-from storage.secrets_scrub import is_sensitive_key
-from storage.status_batch import (
-    BatchRecorder,
-    batch_candidates,
-    load_batch,
-    record_prepared_sync,
-)
+from storage.status_batch import record_batch
 from storage.status_ranks import normalize_step_type, status_info, status_key
 from storage.status_types import (
     STEPS_IN_ORDER,
@@ -105,12 +98,11 @@ class StatusRepository:
         """:meth:`record_status_events` for events already passed through :meth:`prepare`."""
         if not prepared:
             return []
-        candidates = batch_candidates(prepared)
+        now = self._db.now()
         async with self._db.transaction() as tx:
-            loaded = await tx.run_sync(lambda connection: load_batch(connection, candidates))
-            recorder = BatchRecorder(loaded, prepared, self._db.now())
-            await tx.run_sync(recorder.writes().apply, commit=True)
-        return recorder.results
+            return await tx.run_sync(
+                lambda connection: record_batch(connection, prepared, now), commit=True
+            )
 
     def prepare(self, event: NewStatusEvent) -> PreparedEvent:
         """Validate and serialise an event outside any transaction (no I/O).
@@ -165,57 +157,31 @@ class Scrubbing(Protocol):
 
     def to_json(self, payload: Any) -> str: ...
 
-    def scrub_text(self, text: str) -> str: ...
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-CLEAN_CACHE_SIZE = 4096
-"""Strings remembered as unchanged by the scrubber (report keys, statuses, senders...)."""
+    def leaves_json_text_alone(self, text: str) -> bool: ...
 
 
 class ScrubbedJson:
-    """``db.to_json(dict(raw))``, much cheaper for a flat report with nothing to scrub.
+    """``to_json(dict(raw))``, much cheaper for a report with nothing to scrub.
 
-    The scrubber changes a payload only through a sensitive key name
-    (:func:`~storage.secrets_scrub.is_sensitive_key`) or through ``scrub_text`` on a
-    string value; scrubbing every value of a report on its own costs about 100 us (four
-    regular expressions per string). Here the keys are checked in one go and the strings the
-    scrubber has not already passed are checked together, joined in one text: whatever
-    ``scrub_text`` would change in one of them it also changes in the joined text (a
-    literal secret or a pattern found in a part is found in the whole). Only when nothing
-    would change is the plain serialisation used; anything else (nested values, a hit, even
-    a false one) takes the full scrubber. The scrubber is fixed when the database opens,
-    so a string it left alone once it always leaves alone.
+    Scrubbing a report value by value costs about 100 us (four regular expressions per
+    string); the plain serialisation is kept whenever the scrubber would leave its text
+    alone (:meth:`~storage.secrets_scrub.Scrubber.leaves_json_text_alone`: a few substring
+    tests), and anything else takes the full scrubber.
     """
 
     def __init__(self, scrubbing: Scrubbing) -> None:
-        self._db = scrubbing
-        self._clean: set[str] = set()
+        self._scrubbing = scrubbing
 
     def __call__(self, raw: Mapping[str, Any]) -> str:
         payload = dict(raw)
-        unchecked: list[str] = []
-        for value in payload.values():
-            if not isinstance(value, _SCALARS):
-                return self._db.to_json(payload)
-            if isinstance(value, str) and value not in self._clean:
-                unchecked.append(value)
-        # Keys are only ever tested by name, never rewritten.
-        if is_sensitive_key("\n".join(map(str, payload))):
-            return self._db.to_json(payload)
-        if unchecked:
-            joined = "\n".join(unchecked)
-            if self._db.scrub_text(joined) != joined:
-                return self._db.to_json(payload)
-            if len(self._clean) + len(unchecked) > CLEAN_CACHE_SIZE:
-                self._clean.clear()
-            self._clean.update(unchecked)
-        return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        if self._scrubbing.leaves_json_text_alone(text):
+            return text
+        return self._scrubbing.to_json(payload)
 
 
 def scrubbed_json(db: Scrubbing, raw: Mapping[str, Any]) -> str:
-    """One-off :class:`ScrubbedJson` (no cache)."""
+    """One-off :class:`ScrubbedJson`."""
     return ScrubbedJson(db)(raw)
 
 
@@ -231,6 +197,6 @@ __all__ = [
     "StepStatus",
     "aggregate",
     "prepare_event",
-    "record_prepared_sync",
+    "record_batch",
     "scrubbed_json",
 ]

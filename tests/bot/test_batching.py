@@ -28,6 +28,7 @@ from provider.reports import DeliveryReport, DeliveryStatus
 from storage import Database, NewStatusEvent, OutsideReportRepository
 from storage.db import connect_sync
 from storage.secrets_scrub import Scrubber
+from tests.helpers import process_alive
 
 
 class Changes:
@@ -209,7 +210,7 @@ async def test_the_writer_process_lives_as_long_as_the_receiver(
     assert SECRET.encode() not in _proc(pid, "cmdline")
     assert SECRET.encode() not in _proc(pid, "environ")
     await receiving.runner.cleanup()  # the bot stops: the process exits and is reaped
-    assert not _running(pid)
+    assert not process_alive(pid)
     assert receiving.receiver.writer._process is None
     # A quiet stop: its exit collected by asyncio (no "unknown child process"), no error.
     assert [r.getMessage() for r in caplog.records] == []
@@ -217,10 +218,6 @@ async def test_the_writer_process_lives_as_long_as_the_receiver(
 
 def _proc(pid: int, name: str) -> bytes:
     return (Path("/proc") / str(pid) / name).read_bytes()
-
-
-def _running(pid: int) -> bool:
-    return (Path("/proc") / str(pid)).exists()
 
 
 async def test_a_writer_process_that_died_is_replaced(db: Database, receiving: Receiving) -> None:

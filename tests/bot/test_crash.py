@@ -22,7 +22,7 @@ from playground.users import PlaygroundUser
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
 from provider.sandbox import RunningSandbox
-from tests.helpers import free_port
+from tests.helpers import free_port, process_alive
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = 1001
@@ -72,17 +72,9 @@ async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
 async def _wait_gone(pid: int) -> None:
     async with asyncio.timeout(15):
         while True:
-            if not _alive(pid):
+            if not process_alive(pid):
                 return
             await asyncio.sleep(0.05)  # polling the process table, bounded by the deadline
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # exited, waiting for init to collect it
 
 
 def last_bot_message_has(user: PlaygroundUser, text: str) -> bool:
