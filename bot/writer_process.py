@@ -13,7 +13,8 @@ Protocol, over the child's stdin and stdout:
   for the scrubber (the bot token and passwords: never in its argv; its environment is the
   bot's without the variables whose names look sensitive), log level;
 * then one frame per request: ``<request id> <body length>\\n`` and the body, as posted;
-* each answer is one JSON line: ``{"id": n, "status": 200|400|500|503, ...}``.
+* each answer is one line: ``<request id> <status> <reports stored> <changed 0|1>``, then
+  for a 400/500/503 a space and the reason as a JSON string (200, 400, 500 or 503).
 
 The child stops when its stdin closes (the bot stopped, or died: it never outlives the bot)
 after answering what it has read. The bot starts it with the receiver (in the background:
@@ -39,6 +40,7 @@ from typing import BinaryIO, Final
 
 from bot.report_writer import Answer, ReportStore
 from provider.logs import log_event
+from storage.checkpoints import WalCheckpointer, disable_autocheckpoint
 from storage.db import connect_sync
 from storage.secrets_scrub import Scrubber, is_sensitive_key
 
@@ -76,6 +78,7 @@ class WriterProcess:
         self._stopped = False
         self._starter: asyncio.Task[asyncio.subprocess.Process | None] | None = None
         self._restarter: asyncio.Task[None] | None = None
+        self._outgoing: list[bytes] = []
         self.starts = 0
         """Children started so far (for tests)."""
 
@@ -106,15 +109,21 @@ class WriterProcess:
             # future. Nothing awaits between here and the registration below.
             return Answer(503, "report writer unavailable, retry")
         request_id = next(self._ids)
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
         self._pending[request_id] = future
-        try:
-            stdin.write(b"%d %d\n" % (request_id, len(body)) + body)
-            await stdin.drain()
-        except (ConnectionError, RuntimeError):
-            self._pending.pop(request_id, None)
-            return Answer(503, "report writer unavailable, retry")
+        if not self._outgoing:
+            loop.call_soon(self._flush, stdin)
+        self._outgoing += (b"%d %d\n" % (request_id, len(body)), body)
+        # No drain: what waits to be written is bounded by the requests in flight, each
+        # waiting for its answer. If the child is gone, its reader answers them all 503.
         return await future
+
+    def _flush(self, stdin: asyncio.StreamWriter) -> None:
+        """The frames of every request that came in one turn of the loop, in one write."""
+        frames, self._outgoing = self._outgoing, []
+        if not stdin.is_closing():
+            stdin.writelines(frames)
 
     async def _running(self) -> asyncio.subprocess.Process | None:
         async with self._starting:
@@ -153,12 +162,16 @@ class WriterProcess:
     async def _read_answers(self, process: asyncio.subprocess.Process) -> None:
         stdout = process.stdout
         assert stdout is not None
+        unfinished = b""
         try:
-            while line := await stdout.readline():
-                data = json.loads(line)
-                future = self._pending.pop(int(data.pop("id")), None)
-                if future is not None and not future.done():
-                    future.set_result(Answer(**data))
+            # A chunk at a time: the child answers a whole transaction's requests at once.
+            while chunk := await stdout.read(1 << 16):
+                *lines, unfinished = (unfinished + chunk).split(b"\n")
+                for line in lines:
+                    request_id, answer = _parse_answer(line)
+                    future = self._pending.pop(request_id, None)
+                    if future is not None and not future.done():
+                        future.set_result(answer)
         except Exception as exc:  # a garbled answer: this child cannot be trusted further
             log_event(log, "report_writer_garbled", level=logging.ERROR, error=repr(exc))
             _kill(process)
@@ -268,14 +281,20 @@ class _Frames:
 
 
 def _answer_line(request_id: int, answer: Answer) -> bytes:
-    fields: dict[str, object] = {
-        "status": answer.status,
-        "stored": answer.stored,
-        "changed": answer.changed,
-    }
+    line = b"%d %d %d %d" % (request_id, answer.status, answer.stored, answer.changed)
     if answer.reason is not None:
-        fields["reason"] = answer.reason
-    return json.dumps({"id": request_id, **fields}).encode() + b"\n"
+        line += b" " + json.dumps(answer.reason).encode()
+    return line + b"\n"
+
+
+def _parse_answer(line: bytes) -> tuple[int, Answer]:
+    request_id, status, stored, changed, *reason = line.split(b" ", 4)
+    return int(request_id), Answer(
+        status=int(status),
+        reason=str(json.loads(reason[0])) if reason else None,
+        stored=int(stored),
+        changed=changed == b"1",
+    )
 
 
 def serve(stdin: int, stdout: BinaryIO) -> None:
@@ -285,10 +304,14 @@ def serve(stdin: int, stdout: BinaryIO) -> None:
         level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     connection = connect_sync(config.database, busy_timeout=config.busy_timeout)
+    disable_autocheckpoint(connection)
+    checkpointer = WalCheckpointer(config.database, busy_timeout=config.busy_timeout)
     store = ReportStore(connection, Scrubber(config.literal_secrets))
     try:
         while batch := frames.available():
-            answers = store.store([body for _, body in batch])
+            with checkpointer.writing():
+                answers = store.store([body for _, body in batch])
+            checkpointer.poke()
             stdout.write(
                 b"".join(
                     _answer_line(request_id, answer)
@@ -298,6 +321,7 @@ def serve(stdin: int, stdout: BinaryIO) -> None:
             stdout.flush()
     finally:
         store.flush_log()
+        checkpointer.close()
         connection.close()
 
 
