@@ -37,9 +37,18 @@ class NewStatusEvent:
     """The report as received (scrubbed before storing)."""
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def compact_json(value: Any) -> str:
+    """JSON without spaces, non-ASCII kept: ``json.dumps`` with those options, without
+    building an encoder per call (this runs several times per delivery report)."""
+    return _COMPACT.encode(value)
+
+
 def natural_key(*parts: str | int | None) -> str:
     """Readable dedupe key: the JSON array of the fields that identify one observation."""
-    return json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+    return compact_json(list(parts))
 
 
 def done_key(event: NewStatusEvent) -> str | None:

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from storage.errors import NotFoundError
-from storage.events import NewStatusEvent
+from storage.events import NewStatusEvent, compact_json
 from storage.outbox import OutboxKind
 from storage.reports import OUTSIDE_COLUMNS, outside_row
 from storage.sends import SendState
@@ -147,7 +147,7 @@ def batch_candidates(batch: Sequence[PreparedEvent]) -> tuple[str, str, str]:
     ids = sorted({e.send_id for e in events if e.send_id is not None})
     mt_nums = sorted({e.mt_num for e in events if e.mt_num is not None})
     partners = sorted({e.partner_id for e in events if e.partner_id is not None})
-    return _json(ids), _json(mt_nums), _json(partners)
+    return compact_json(ids), compact_json(mt_nums), compact_json(partners)
 
 
 def load_batch(connection: sqlite3.Connection, candidates: tuple[str, str, str]) -> LoadedBatch:
@@ -167,10 +167,6 @@ def record_batch(
     recorder = BatchRecorder(loaded, prepared, now)
     recorder.writes().apply(connection)
     return recorder.results
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 SendRow = dict[str, Any]
@@ -404,7 +400,7 @@ def _progress(row: SendRow) -> SendProgress:
 
 
 def _json_or_none(rows: Sequence[Any]) -> str | None:
-    return _json(rows) if rows else None
+    return compact_json(rows) if rows else None
 
 
 def _find(steps: list[StepStatus], step_type: str) -> int | None:
