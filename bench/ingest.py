@@ -1,12 +1,14 @@
 """Report ingestion: reports/s, ack latency and loss of the receiver vs a bare endpoint.
 
-``python -m bench.ingest`` (about half a minute with the defaults). Layout: this process
-generates load; the server under test runs alone in a child process (``bench._serve``), so
-the two share no event loop and get a core each. The same requests, over the same number
-of keep-alive connections, go first to a bare aiohttp endpoint in the same kind of child
-process, then to the receiver. Afterwards every acknowledged report is looked up in the
-database. The last line reads
-``ingest: reports_per_s=N p99_ms=X ratio_vs_bare=R lost=L``.
+``python -m bench.ingest`` (40-60 s with the defaults). Layout: this process generates
+load; the server under test runs alone in a child process (``bench._serve``), so the two
+share no event loop and get a core each. The same requests, over the same number of
+keep-alive connections, go first to a bare aiohttp endpoint in the same kind of child
+process, then to the receiver, whose database every acknowledged report is then looked up
+in. That pair runs ``--rounds`` times (each receiver on a fresh copy of the database as
+set up): on a shared machine one pair's ratio moves too much to go by. The last line reads
+``ingest: reports_per_s=N p99_ms=X ratio_vs_bare=R lost=L``: medians over the rounds, and
+every round's losses.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 from bench._http import LoadResult, post_request, run_load
 from bench._proc import busy_seconds, server_process
@@ -116,10 +120,10 @@ def count_lost(db_path: Path, bodies: list[bytes], kinds: list[str], statuses: l
 async def main_async(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)  # noqa: S311 - reproducible traffic, not secrets
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        db_path = Path(tmp) / "bot.sqlite3"
+        template = Path(tmp) / "sends.sqlite3"
         sends = make_sends(args.sends, chats=list(range(1001, 1021)), rng=rng)
         started = time.perf_counter()
-        async with await Database.open(db_path) as db:
+        async with await Database.open(template) as db:
             await store_sends(db, sends)
         setup = time.perf_counter() - started
         traffic = make_traffic(
@@ -135,32 +139,60 @@ async def main_async(args: argparse.Namespace) -> int:
             f"data: {len(sends)} sends stored in {setup:.1f}s; {len(bodies)} reports"
             f" ({kinds['own']} own, {kinds['duplicate']} duplicates, {kinds['outside']} outside,"
             f" {traffic.out_of_order} sends out of order); {args.connections} keep-alive"
-            f" connections, {args.warmup} warm-up requests",
+            f" connections, {args.warmup} warm-up requests; {args.rounds} rounds",
             flush=True,
         )
-        bare = await run_phase("bare", ["bare"], bodies, args)
-        receiver_args = ["receiver", "--db", str(db_path), "--secret", SECRET]
-        if not args.no_log:
-            receiver_args += ["--log", str(Path(tmp) / "receiver.log")]
-        if args.profile is not None:
-            receiver_args += ["--profile", str(args.profile.resolve())]
-        receiver = await run_phase("receiver", receiver_args, bodies, args)
-        lost = count_lost(db_path, bodies, traffic.kinds, receiver.load.statuses)
+        rounds: list[tuple[Phase, Phase]] = []
+        lost = 0
+        for number in range(1, args.rounds + 1):
+            # Each round starts from the same database (the sends, no report yet).
+            db_path = Path(tmp) / f"round-{number}.sqlite3"
+            shutil.copyfile(template, db_path)
+            bare = await run_phase("bare", ["bare"], bodies, args)
+            receiver_args = ["receiver", "--db", str(db_path), "--secret", SECRET]
+            if not args.no_log:
+                receiver_args += ["--log", str(Path(tmp) / f"receiver-{number}.log")]
+            if args.profile is not None and number == 1:
+                receiver_args += ["--profile", str(args.profile.resolve())]
+            receiver = await run_phase("receiver", receiver_args, bodies, args)
+            lost += count_lost(db_path, bodies, traffic.kinds, receiver.load.statuses)
+            rounds.append((bare, receiver))
+            print_round(number, bare, receiver)
+    ratios = [ratio(bare, receiver) for bare, receiver in rounds]
+    receivers = [receiver for _, receiver in rounds]
+    print(
+        "rounds: ratio_vs_bare "
+        + " ".join(f"{r:.2f}" for r in ratios)
+        + "; reports_per_s "
+        + " ".join(f"{p.load.per_second:.0f}" for p in receivers)
+        + "; p99_ms "
+        + " ".join(f"{p.load.percentile_ms(99):.2f}" for p in receivers)
+        + " (the last line: medians)"
+    )
+    print(
+        f"ingest: reports_per_s={median(p.load.per_second for p in receivers):.0f}"
+        f" p99_ms={median(p.load.percentile_ms(99) for p in receivers):.2f}"
+        f" ratio_vs_bare={median(ratios):.2f} lost={lost}"
+    )
+    return 0 if lost == 0 else 1
+
+
+def ratio(bare: Phase, receiver: Phase) -> float:
+    return receiver.load.per_second / bare.load.per_second if bare.load.per_second else 0.0
+
+
+def print_round(number: int, bare: Phase, receiver: Phase) -> None:
+    print(f"round {number}")
     print(HEADER)
     print(bare.line())
     print(receiver.line())
     for phase in (bare, receiver):
         split = ", ".join(f"{name} {us:.0f}" for name, us in sorted(phase.per_thread.items()))
         print(f"{phase.name} server CPU us/request by thread: {split}")
-    ratio = receiver.load.per_second / bare.load.per_second if bare.load.per_second else 0.0
     not_ok = sum(1 for status in receiver.load.statuses if status != 200)
     if not_ok:
         print(f"receiver answered {not_ok} requests with something other than 200")
-    print(
-        f"ingest: reports_per_s={receiver.load.per_second:.0f}"
-        f" p99_ms={receiver.load.percentile_ms(99):.2f} ratio_vs_bare={ratio:.2f} lost={lost}"
-    )
-    return 0 if lost == 0 else 1
+    print(f"round {number}: ratio_vs_bare={ratio(bare, receiver):.2f}", flush=True)
 
 
 def main() -> None:
@@ -172,6 +204,9 @@ def main() -> None:
     parser.add_argument("--outside", type=float, default=0.1, help="share of outside traffic")
     parser.add_argument("--out-of-order", type=float, default=0.1, help="share of sends")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="bare/receiver pairs; the last line: medians"
+    )
     parser.add_argument("--no-log", action="store_true", help="receiver without INFO logs")
     parser.add_argument("--profile", type=Path, help="cProfile the receiver process into")
     sys.exit(asyncio.run(main_async(parser.parse_args())))
