@@ -40,7 +40,7 @@ from typing import BinaryIO, Final
 
 from bot.report_writer import Answer, ReportStore
 from provider.logs import log_event
-from storage.checkpoints import WalCheckpointer, disable_autocheckpoint
+from storage.checkpoints import WalCheckpointer
 from storage.db import connect_sync
 from storage.secrets_scrub import Scrubber, is_sensitive_key
 
@@ -304,8 +304,7 @@ def serve(stdin: int, stdout: BinaryIO) -> None:
         level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     connection = connect_sync(config.database, busy_timeout=config.busy_timeout)
-    disable_autocheckpoint(connection)
-    checkpointer = WalCheckpointer(config.database, busy_timeout=config.busy_timeout)
+    checkpointer = WalCheckpointer(connection, config.database, busy_timeout=config.busy_timeout)
     store = ReportStore(connection, Scrubber(config.literal_secrets))
     try:
         while batch := frames.available():

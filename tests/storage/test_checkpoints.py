@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.checkpoints import WalCheckpointer, disable_autocheckpoint
+from storage.checkpoints import SQLITE_AUTOCHECKPOINT, WalCheckpointer
 
 ROWS_PER_COMMIT = 20
 COMMITS = 1500
@@ -27,7 +27,6 @@ def writer(tmp_path: Path) -> Iterator[sqlite3.Connection]:
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
         connection.execute("CREATE INDEX t_v ON t (v)")
-        disable_autocheckpoint(connection)
         yield connection
 
 
@@ -56,7 +55,8 @@ def wal_size(connection: sqlite3.Connection) -> int:
 
 
 def test_without_the_checkpointer_the_wal_only_grows(writer: sqlite3.Connection) -> None:
-    # The baseline the next test is measured against: the writer alone never checkpoints.
+    # The baseline the next tests are measured against: a writer that does not checkpoint.
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
     commit_without_pause(writer)
     assert wal_size(writer) > 20 * 1024 * 1024
 
@@ -65,7 +65,9 @@ def test_the_checkpointer_keeps_the_wal_small_while_the_writer_never_pauses(
     writer: sqlite3.Connection,
 ) -> None:
     path = database_path(writer)
-    checkpointer = WalCheckpointer(path, busy_timeout=5.0, interval=0.005, restart_pages=128)
+    checkpointer = WalCheckpointer(
+        writer, path, busy_timeout=5.0, interval=0.005, restart_pages=128
+    )
     try:
         commit_without_pause(writer, checkpointer)
     finally:
@@ -80,7 +82,21 @@ def test_the_checkpointer_keeps_the_wal_small_while_the_writer_never_pauses(
 
 def test_closing_stops_the_thread(writer: sqlite3.Connection) -> None:
     path = database_path(writer)
-    checkpointer = WalCheckpointer(path, busy_timeout=5.0)
+    checkpointer = WalCheckpointer(writer, path, busy_timeout=5.0)
     checkpointer.poke()
     checkpointer.close()
     assert "wal-checkpointer" not in {thread.name for thread in threading.enumerate()}
+
+
+def test_if_the_thread_stops_the_writer_checkpoints_again(
+    writer: sqlite3.Connection, tmp_path: Path
+) -> None:
+    # The thread cannot open a directory as a database: it stops at once.
+    checkpointer = WalCheckpointer(writer, tmp_path, busy_timeout=5.0)
+    try:
+        assert writer.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        commit_without_pause(writer, checkpointer)
+    finally:
+        checkpointer.close()
+    assert writer.execute("PRAGMA wal_autocheckpoint").fetchone() == (SQLITE_AUTOCHECKPOINT,)
+    assert wal_size(writer) < 8 * 1024 * 1024
