@@ -385,27 +385,19 @@ async def use_the_buttons(message: Message, t: Translator) -> None:
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
-    router.callback_query.register(
-        send, FormCallback.filter(F.action == FormAction.SEND), ActiveForm()
+    buttons = (
+        (FormAction.SEND, send),
+        (FormAction.CANCEL, cancel),
+        (FormAction.JSON, toggle_json),
+        (FormAction.TTL, lifetime),
+        (FormAction.SENDER, next_sender),
+        (FormAction.FALLBACK, toggle_sms_fallback),
+        (FormAction.NEXT_ACCOUNT, next_account),
     )
-    router.callback_query.register(
-        cancel, FormCallback.filter(F.action == FormAction.CANCEL), ActiveForm()
-    )
-    router.callback_query.register(
-        toggle_json, FormCallback.filter(F.action == FormAction.JSON), ActiveForm()
-    )
-    router.callback_query.register(
-        lifetime, FormCallback.filter(F.action == FormAction.TTL), ActiveForm()
-    )
-    router.callback_query.register(
-        next_sender, FormCallback.filter(F.action == FormAction.SENDER), ActiveForm()
-    )
-    router.callback_query.register(
-        toggle_sms_fallback, FormCallback.filter(F.action == FormAction.FALLBACK), ActiveForm()
-    )
-    router.callback_query.register(
-        next_account, FormCallback.filter(F.action == FormAction.NEXT_ACCOUNT), ActiveForm()
-    )
+    for action, handler in buttons:
+        router.callback_query.register(
+            handler, FormCallback.filter(F.action == action), ActiveForm()
+        )
     router.callback_query.register(
         ask_field,
         FormCallback.filter((F.action == FormAction.EDIT) & F.value.in_(EDITABLE_FIELDS)),
