@@ -4,6 +4,7 @@ and to the sandbox (the platform), with its SQLite file in a temporary folder.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -97,6 +98,7 @@ async def running_desk(
     stack = AsyncExitStack()
     polling: asyncio.Task[None] | None = None
     dispatcher: Dispatcher | None = None
+    polling_started = asyncio.Event()
     try:
         services = await stack.enter_async_context(
             open_services(settings, sandbox_url=sandbox.rest_url)
@@ -112,6 +114,10 @@ async def running_desk(
         )
         dispatcher = create_dispatcher(settings, services)
         await register_commands(bot, services.catalogs)
+        # Startup runs once polling holds its lock, and stop_polling() works only from then
+        # on: the desk is handed out after it (a test that was over sooner, needing only the
+        # database, made stop_polling() raise and the rest of the shut-down never ran).
+        dispatcher.startup.register(polling_started.set)
         # Updates one after another: a user action is "processed" once the bot confirmed it.
         polling = asyncio.create_task(
             dispatcher.start_polling(
@@ -122,20 +128,37 @@ async def running_desk(
                 polling_timeout=1,
             )
         )
+        async with asyncio.timeout(10):
+            await polling_started.wait()
         yield Desk(playground, sandbox, services, pipeline, dispatcher, settings)
     finally:
         # Bounded: a shutdown that hangs fails this test with every task's stack instead of
         # hanging the whole run.
         try:
             async with asyncio.timeout(30):
-                if dispatcher is not None and polling is not None:
-                    await dispatcher.stop_polling()
-                    await polling
-                await stack.aclose()
+                try:
+                    await _stop_polling(dispatcher, polling, polling_started.is_set())
+                finally:
+                    await stack.aclose()
         except TimeoutError:
             for task in asyncio.all_tasks():
                 task.print_stack(file=sys.stderr)
             raise AssertionError("the bot did not shut down within 30 s") from None
+
+
+async def _stop_polling(
+    dispatcher: Dispatcher | None, polling: asyncio.Task[None] | None, started: bool
+) -> None:
+    if dispatcher is None or polling is None:
+        return
+    if started:
+        await dispatcher.stop_polling()
+        await polling
+        return
+    # Set-up failed before polling started: it never will be asked to stop.
+    polling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling
 
 
 @pytest.fixture

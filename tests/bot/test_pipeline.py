@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.notifier import RateLimiter
 from playground import Playground, PlaygroundConfig
@@ -139,6 +140,21 @@ async def test_telegram_429_is_honoured_and_nothing_is_dropped(
             )
             refusals = playground.flood_refusals
     assert refusals >= 1
+
+
+async def test_a_bot_stopped_as_soon_as_it_started_shuts_down_whole(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    # The restart test below sometimes has nothing left to wait for; its desk then stopped
+    # before polling had started, and the shut-down stopped half-way (sessions, the writer's
+    # process and the database left open for the next test to trip over).
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    async with running_desk(settings, playground, sandbox) as desk:
+        pass
+    # The last step of the shut-down: the report receiver no longer listens.
+    async with httpx.AsyncClient() as http:
+        with pytest.raises(httpx.ConnectError):
+            await http.get(f"{desk.pipeline.local_url}/health")
 
 
 async def test_pending_card_updates_are_finished_after_a_restart(
