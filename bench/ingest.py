@@ -208,8 +208,13 @@ def main() -> None:
         "--rounds", type=int, default=3, help="bare/receiver pairs; the last line: medians"
     )
     parser.add_argument("--no-log", action="store_true", help="receiver without INFO logs")
-    parser.add_argument("--profile", type=Path, help="cProfile the receiver process into")
-    sys.exit(asyncio.run(main_async(parser.parse_args())))
+    parser.add_argument(
+        "--profile", type=Path, help="cProfile the receiver process into (first round)"
+    )
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    sys.exit(asyncio.run(main_async(args)))
 
 
 if __name__ == "__main__":
