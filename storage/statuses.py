@@ -92,10 +92,8 @@ class StatusRepository:
         one batch give the same result as two calls). All or nothing: an error raised for
         any event rolls the whole batch back and is raised.
         """
-        return await self.record_prepared([self.prepare(event) for event in events])
-
-    async def record_prepared(self, prepared: Sequence[PreparedEvent]) -> list[RecordResult]:
-        """:meth:`record_status_events` for events already passed through :meth:`prepare`."""
+        # Validation and serialisation first, outside the transaction (no I/O).
+        prepared = [prepare_event(event, self._scrubbed_json) for event in events]
         if not prepared:
             return []
         now = self._db.now()
@@ -103,16 +101,6 @@ class StatusRepository:
             return await tx.run_sync(
                 lambda connection: record_batch(connection, prepared, now), commit=True
             )
-
-    def prepare(self, event: NewStatusEvent) -> PreparedEvent:
-        """Validate and serialise an event outside any transaction (no I/O).
-
-        A group-committing caller prepares each event where it arrives, so the CPU work
-        (validation, the scrubbed JSON of the raw report) overlaps with the previous
-        batch's transaction instead of lengthening the next one. Raises what
-        :meth:`record_status_event` raises for invalid input.
-        """
-        return prepare_event(event, self._scrubbed_json)
 
     async def steps(self, send_id: int) -> list[StepStatus]:
         """The card's rows: every step in chain order, with its current status."""
@@ -130,7 +118,8 @@ class StatusRepository:
 def prepare_event(
     event: NewStatusEvent, scrubbed_json: ScrubbedJson, *, raw_json: str | None = None
 ) -> PreparedEvent:
-    """:meth:`StatusRepository.prepare`, for a process that writes without a Database.
+    """Validate and serialise an event for :func:`record_batch` (no I/O): raises what
+    :meth:`StatusRepository.record_status_event` raises for invalid input.
 
     ``raw_json``: the raw report as stored, already known to need no scrubbing (see
     :meth:`~storage.secrets_scrub.Scrubber.leaves_json_text_alone`); it takes the place of
