@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bot.receiver import ReportReceiver
 from bot.report_writer import BadReport, ReportStore, parse_reports, parse_single_report
-from bot.writer_process import WriterConfig
+from bot.writer_process import MALLOC_TUNABLES, WriterConfig, child_environment
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
 from storage import Database, NewStatusEvent, OutsideReportRepository
@@ -166,6 +166,8 @@ async def test_every_200_is_already_in_the_database(db: Database, receiver_url: 
         )
         batch = await http.post(receiver_url, json=[report(100), report(101)])
     assert [r.status_code for r in responses] == [200] * 40
+    assert {r.headers["content-type"] for r in responses} == {"application/json"}
+    assert [r.json() for r in responses] == [{"stored": 1}] * 40
     assert batch.json() == {"stored": 2}
     for n in [*range(40), 100, 101]:
         assert len(await OutsideReportRepository(db).by_mtnum(f"r-{n}")) == 1
@@ -209,6 +211,8 @@ async def test_the_writer_process_lives_as_long_as_the_receiver(
     # The configuration (with the literal secrets) went through stdin, not argv or env.
     assert SECRET.encode() not in _proc(pid, "cmdline")
     assert SECRET.encode() not in _proc(pid, "environ")
+    # Its allocator keeps freed memory (see MALLOC_TUNABLES).
+    assert b"GLIBC_TUNABLES=glibc.malloc.trim_threshold=" in _proc(pid, "environ")
     await receiving.runner.cleanup()  # the bot stops: the process exits and is reaped
     assert not process_alive(pid)
     assert receiving.receiver.writer._process is None
@@ -301,3 +305,14 @@ async def test_a_report_is_stored_as_posted_unless_it_needs_scrubbing(
     assert SECRET not in rows["v-2"]
     assert json.loads(rows["v-2"])["text"] == "***"
     assert json.loads(rows["v-3"])["text"] == "***"
+
+
+def test_the_writer_gets_the_allocator_settings_before_the_operators_own() -> None:
+    bot_env = {"PATH": "/usr/bin", "PROVIDER_PASSWORD": "pw", "BOT_TOKEN": "t"}
+    env = child_environment(bot_env)
+    assert env == {"PATH": "/usr/bin", "GLIBC_TUNABLES": MALLOC_TUNABLES}
+    own = "glibc.malloc.trim_threshold=0"
+    # glibc applies tunables in order: the operator's setting comes last and wins.
+    assert child_environment({"GLIBC_TUNABLES": own})["GLIBC_TUNABLES"] == (
+        f"{MALLOC_TUNABLES}:{own}"
+    )
