@@ -98,18 +98,19 @@ def _digits(destination: str | None) -> str | None:
         return None
 
 
-_INSERT_OUTSIDE: Final = (
+INSERT_OUTSIDE_IF_NEW: Final = (
     f"INSERT INTO outside_reports ({', '.join(OUTSIDE_COLUMNS)})"  # noqa: S608 - constants
     f" VALUES ({', '.join('?' * len(OUTSIDE_COLUMNS))})"
-    " ON CONFLICT (natural_key) DO NOTHING RETURNING id"
+    " ON CONFLICT (natural_key) DO NOTHING"
 )
+"""One :func:`outside_row`, unless a report with its natural key is stored already."""
 
 
 async def store_outside_in_tx(db: Database, tx: Transaction, event: NewStatusEvent) -> int | None:
     """Insert unless already stored; returns the new row id, None for a duplicate."""
     raw_json = db.to_json(dict(event.raw or {}))
     row = outside_row(event, raw_json=raw_json, received_at=to_db(db.now()))
-    rows = await tx.execute(_INSERT_OUTSIDE, row)
+    rows = await tx.execute(INSERT_OUTSIDE_IF_NEW + " RETURNING id", row)
     return int(rows[0]["id"]) if rows else None
 
 

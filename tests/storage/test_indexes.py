@@ -85,7 +85,7 @@ async def test_purge_selects_by_index(db: Database) -> None:
 
 
 async def test_recording_a_batch_scans_only_its_own_json(db: Database, account: Account) -> None:
-    """The group commit reads and writes by index: a bigger database never slows it."""
+    """The group commit reads once and writes by index: a bigger database never slows it."""
     send = await accepted_send(db, account, "p-1", "mt-1", steps=("VIBER", "SMS"))
     batch = [
         NewStatusEvent("VIBER", "SEND", mt_num="mt-1"),
@@ -101,10 +101,18 @@ async def test_recording_a_batch_scans_only_its_own_json(db: Database, account: 
     finally:
         await db._writer.set_trace_callback(None)  # type: ignore[arg-type]
     planned = [s for s in statements if s.split()[0] in {"WITH", "INSERT", "UPDATE"}]
-    # One load, then one statement per kind of write, however many events.
-    assert [s.split()[0] for s in planned] == ["WITH"] + ["INSERT"] + ["UPDATE"] * 2 + [
-        "INSERT"
-    ] * 3
+    # One load, then one statement per kind of write (a row each: executemany).
+    kinds = [" ".join(s.split()[:3]) for s in planned]
+    assert list(dict.fromkeys(kinds)) == [
+        "WITH candidates (id)",
+        "INSERT OR IGNORE",
+        "UPDATE send_steps SET",
+        "UPDATE sends SET",
+        "INSERT INTO outside_reports",
+        "INSERT INTO outbox",
+        "INSERT INTO status_events",
+    ]
+    assert kinds.count("INSERT INTO status_events") == len(batch) - 1  # one is not ours
     with closing(sqlite3.connect(db.path)) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_schema")}
         for statement in planned:
