@@ -52,15 +52,7 @@ DEFAULT_BUSY_TIMEOUT: Final = 10.0
 
 _T = TypeVar("_T")
 
-# temp_store: a multi-row statement inside a transaction keeps a statement journal (the
-# pages it changed, to undo it alone). By default it goes to a file in /var/tmp once past
-# 64 KiB, which a batch of ~15 reports reaches in one transaction in ~50 (~2 in 5 at 32
-# reports): a file created, written and deleted. Ours are a few hundred KiB at most.
-_WRITER_PRAGMAS: Final = (
-    "PRAGMA synchronous = NORMAL",
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA temp_store = MEMORY",
-)
+_WRITER_PRAGMAS: Final = ("PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON")
 
 _in_transaction: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
     "storage_in_transaction", default=None

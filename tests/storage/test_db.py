@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from contextlib import closing
 from datetime import datetime
 
 import pytest
 
 from storage import Account, Database, SendRepository
-from storage.db import connect_sync
 from storage.timeutil import from_db, to_db
 from tests.storage.conftest import T0, new_send
 
@@ -19,17 +17,6 @@ async def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO send_steps (send_id, step_type) VALUES (999, 'SMS')")
-
-
-async def test_writers_keep_statement_journals_in_memory(db: Database) -> None:
-    # Not in a file in /var/tmp, created and deleted by one write transaction in ~50.
-    memory = 2
-    async with db.transaction() as tx:
-        row = await tx.fetch_one("PRAGMA temp_store")
-    assert row is not None
-    assert row[0] == memory
-    with closing(connect_sync(db.path, busy_timeout=0.2)) as connection:
-        assert connection.execute("PRAGMA temp_store").fetchone()[0] == memory
 
 
 async def test_failed_transaction_is_rolled_back(db: Database, account: Account) -> None:
