@@ -222,13 +222,13 @@ class _StoredLog:
         self._every = every
         self._last = -every
         self._rounds = self._requests = 0
-        self._outcomes: Counter[str] = Counter()
+        self._outcomes: Counter[RecordOutcome] = Counter()
         self._slowest = 0.0
 
     def add(self, requests: int, results: Sequence[RecordResult], seconds: float) -> None:
         self._rounds += 1
         self._requests += requests
-        self._outcomes.update(result.outcome.value for result in results)
+        self._outcomes.update(result.outcome for result in results)
         self._slowest = max(self._slowest, seconds)
         if time.monotonic() - self._last >= self._every:
             self.flush()
@@ -240,9 +240,9 @@ class _StoredLog:
             log,
             "reports_stored",
             reports=sum(self._outcomes.values()),
-            recorded=self._outcomes[RecordOutcome.RECORDED.value],
-            duplicates=self._outcomes[RecordOutcome.DUPLICATE.value] or None,
-            outside=self._outcomes[RecordOutcome.OUTSIDE.value] or None,
+            recorded=self._outcomes[RecordOutcome.RECORDED],
+            duplicates=self._outcomes[RecordOutcome.DUPLICATE] or None,
+            outside=self._outcomes[RecordOutcome.OUTSIDE] or None,
             requests=self._requests,
             transactions=self._rounds,
             slowest_ms=f"{self._slowest * 1000:.1f}",

@@ -60,6 +60,12 @@ _LOAD: Final = (
     " (SELECT max(id) FROM status_events)"
 )
 _SEND_FIELDS: Final = ("id", "partner_id", "mt_num", "state", "status", "final")
+# Plain values for what runs once or more per report (an enum's .value, or a lookup by
+# value, is a descriptor or a metaclass call each time).
+_ACCEPTED: Final = SendState.ACCEPTED.value
+_STATES: Final = {state.value: state for state in SendState}
+_CARD: Final = OutboxKind.CARD.value
+_FAILURE_ALERT: Final = OutboxKind.FAILURE_ALERT.value
 
 
 # Phase 3: one executemany per table, rows in batch order. In this process nothing else
@@ -288,9 +294,9 @@ class BatchRecorder:
         )
         # A report proves the platform accepted the send, whatever the HTTP call said.
         updated = send
-        if send["state"] != SendState.ACCEPTED.value:
+        if send["state"] != _ACCEPTED:
             mt_num = send["mt_num"] if send["mt_num"] is not None else event.mt_num
-            updated = self._changed(send, state=SendState.ACCEPTED.value, mt_num=mt_num)
+            updated = self._changed(send, state=_ACCEPTED, mt_num=mt_num)
             self._accepted.add(send_id)
         if index is None:  # a step type the send did not declare
             steps.append(StepStatus(send_id, step_type, None, None, None, False, None))
@@ -322,10 +328,10 @@ class BatchRecorder:
             )
             status, final = aggregate(steps)
             updated = self._changed(updated, status=status, final=int(final), updated_at=self._now)
-            self._enqueue(send_id, OutboxKind.CARD)
+            self._enqueue(send_id, _CARD)
             newly_final = final and not send["final"]
             if newly_final and status is not None and not status_info(status).success:
-                self._enqueue(send_id, OutboxKind.FAILURE_ALERT)
+                self._enqueue(send_id, _FAILURE_ALERT)
         return RecordResult(RecordOutcome.RECORDED, changed, event_id, _progress(updated), current)
 
     def _changed(self, send: SendRow, **columns: Any) -> SendRow:
@@ -333,8 +339,8 @@ class BatchRecorder:
         self._changed_sends.add(send["id"])
         return self._remember({**send, **columns})
 
-    def _enqueue(self, send_id: int, kind: OutboxKind) -> None:
-        key = (send_id, kind.value)
+    def _enqueue(self, send_id: int, kind: str) -> None:
+        key = (send_id, kind)
         self._enqueued[key] = self._enqueued.get(key, 0) + 1
 
     def writes(self) -> BatchWrites:
@@ -356,7 +362,7 @@ class BatchRecorder:
 
 def _progress(row: SendRow) -> SendProgress:
     return SendProgress(
-        row["id"], row["mt_num"], SendState(row["state"]), row["status"], bool(row["final"])
+        row["id"], row["mt_num"], _STATES[row["state"]], row["status"], bool(row["final"])
     )
 
 
