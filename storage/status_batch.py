@@ -69,10 +69,11 @@ _FAILURE_ALERT: Final = OutboxKind.FAILURE_ALERT.value
 
 
 # Phase 3: one executemany per table, rows in batch order. Each row's step releases the
-# GIL; in the report writer's process no other thread wants it (in the bot's, only the
-# legacy poller's few events a poll come this way). Binding a row's values directly is
-# half the cost of shipping the rows as one JSON document and unpacking it in SQL with
-# json_each / json_extract (13 events: ~150 us against ~330).
+# GIL. In the report writer's process only the WAL checkpointer's thread, which wakes at
+# most every 0.1 s, may take it meanwhile; in the bot's process only the legacy poller's
+# few events a poll come this way. Binding a row's values directly is half the cost of
+# shipping the rows as one JSON document and unpacking it in SQL with json_each /
+# json_extract (13 events: ~150 us against ~330).
 _EVENT_COLUMNS: Final = (
     "id",
     "send_id",
