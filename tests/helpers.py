@@ -1,16 +1,20 @@
-"""Reusable test helpers: request bodies with valid defaults, a report receiver, a free port."""
+"""Reusable test helpers: request bodies with valid defaults, a report receiver, a free port,
+a bot polling in the background."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import pprint
 import socket
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 SANDBOX_LOGIN = "sandbox"
@@ -25,6 +29,35 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@asynccontextmanager
+async def polling_in_background(
+    dispatcher: Dispatcher, bot: Bot, **options: Any
+) -> AsyncIterator[None]:
+    """``dispatcher.start_polling(bot, **options)`` as a task, entered once polling has
+    started and stopped on exit.
+
+    The dispatcher's startup runs once polling holds its lock, and ``stop_polling()`` works
+    only from then on: a test that was over sooner made it raise, and the rest of its
+    shut-down never ran. Should polling never start, the task is cancelled instead.
+    """
+    started = asyncio.Event()
+    dispatcher.startup.register(started.set)
+    polling = asyncio.create_task(dispatcher.start_polling(bot, **options))
+    try:
+        async with asyncio.timeout(10):
+            await started.wait()
+        yield
+    finally:
+        if not started.is_set():
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
+        else:
+            if not polling.done():
+                await dispatcher.stop_polling()
+            await polling
 
 
 def process_alive(pid: int) -> bool:

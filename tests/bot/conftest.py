@@ -4,7 +4,6 @@ and to the sandbox (the platform), with its SQLite file in a temporary folder.""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -32,6 +31,7 @@ from playground import Playground, PlaygroundConfig
 from playground.users import PlaygroundUser
 from playground.views import MessageView
 from provider.sandbox import RunningSandbox
+from tests.helpers import polling_in_background
 
 ADMIN_ID = 1001
 SENDERS = ["DeskTest", "Second"]
@@ -96,9 +96,6 @@ async def running_desk(
     limiter: RateLimiter | None = None,
 ) -> AsyncIterator[Desk]:
     stack = AsyncExitStack()
-    polling: asyncio.Task[None] | None = None
-    dispatcher: Dispatcher | None = None
-    polling_started = asyncio.Event()
     try:
         services = await stack.enter_async_context(
             open_services(settings, sandbox_url=sandbox.rest_url)
@@ -114,13 +111,11 @@ async def running_desk(
         )
         dispatcher = create_dispatcher(settings, services)
         await register_commands(bot, services.catalogs)
-        # Startup runs once polling holds its lock, and stop_polling() works only from then
-        # on: the desk is handed out after it (a test that was over sooner, needing only the
-        # database, made stop_polling() raise and the rest of the shut-down never ran).
-        dispatcher.startup.register(polling_started.set)
         # Updates one after another: a user action is "processed" once the bot confirmed it.
-        polling = asyncio.create_task(
-            dispatcher.start_polling(
+        # Last in, so the first to stop.
+        await stack.enter_async_context(
+            polling_in_background(
+                dispatcher,
                 bot,
                 handle_signals=False,
                 handle_as_tasks=False,
@@ -128,37 +123,17 @@ async def running_desk(
                 polling_timeout=1,
             )
         )
-        async with asyncio.timeout(10):
-            await polling_started.wait()
         yield Desk(playground, sandbox, services, pipeline, dispatcher, settings)
     finally:
         # Bounded: a shutdown that hangs fails this test with every task's stack instead of
         # hanging the whole run.
         try:
             async with asyncio.timeout(30):
-                try:
-                    await _stop_polling(dispatcher, polling, polling_started.is_set())
-                finally:
-                    await stack.aclose()
+                await stack.aclose()
         except TimeoutError:
             for task in asyncio.all_tasks():
                 task.print_stack(file=sys.stderr)
             raise AssertionError("the bot did not shut down within 30 s") from None
-
-
-async def _stop_polling(
-    dispatcher: Dispatcher | None, polling: asyncio.Task[None] | None, started: bool
-) -> None:
-    if dispatcher is None or polling is None:
-        return
-    if started:
-        await dispatcher.stop_polling()
-        await polling
-        return
-    # Set-up failed before polling started: it never will be asked to stop.
-    polling.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await polling
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 from collections.abc import AsyncIterator
 
@@ -14,6 +13,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from playground import Playground, PlaygroundConfig
+from tests.helpers import polling_in_background
 from tests.playground.support import LoopbackSession, echo_router
 
 
@@ -53,16 +53,7 @@ async def echo_bot(bot: Bot) -> AsyncIterator[Dispatcher]:
     confirmed update is a processed one)."""
     dp = Dispatcher()
     dp.include_router(echo_router())
-    started = asyncio.Event()
-    dp.startup.register(started.set)
-    polling = asyncio.create_task(
-        dp.start_polling(bot, handle_signals=False, handle_as_tasks=False, polling_timeout=5)
-    )
-    try:
-        async with asyncio.timeout(10):
-            await started.wait()
+    async with polling_in_background(
+        dp, bot, handle_signals=False, handle_as_tasks=False, polling_timeout=5
+    ):
         yield dp
-    finally:
-        if not polling.done():
-            await dp.stop_polling()
-        await polling
