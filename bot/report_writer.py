@@ -17,8 +17,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -36,8 +35,7 @@ MAX_BATCH = 256
 """Reports per group-commit transaction (a larger single request still goes in whole)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     status: int
     """The HTTP status for the platform: 200 stored, 400 malformed, 503 retry later."""
     reason: str | None = None

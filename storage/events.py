@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.timeutil import to_db_optional
 
 
-@dataclass(frozen=True, slots=True)
-class NewStatusEvent:
+class NewStatusEvent(NamedTuple):
     """One status observation: a REST delivery report or a legacy poll result.
 
     Storage does not import the provider's models; the pipeline maps them onto this.

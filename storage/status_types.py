@@ -7,9 +7,9 @@ recording itself); re-exported by :mod:`storage.statuses`.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from storage.events import NewStatusEvent
 from storage.sends import SendState
@@ -26,8 +26,7 @@ class RecordOutcome(StrEnum):
     """Not one of the bot's sends: kept in outside reports (or a duplicate of one)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StepStatus:
+class StepStatus(NamedTuple):
     send_id: int
     step_type: str
     position: int | None
@@ -38,8 +37,7 @@ class StepStatus:
     updated_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class SendProgress:
+class SendProgress(NamedTuple):
     """What recording a report can change on a send, as it is after the update (the rest
     of the row is :class:`~storage.sends.Send`'s, read when needed)."""
 
@@ -51,8 +49,7 @@ class SendProgress:
     final: bool
 
 
-@dataclass(frozen=True, slots=True)
-class RecordResult:
+class RecordResult(NamedTuple):
     outcome: RecordOutcome
     changed: bool
     """The step's current status (or error code) changed: the card must be re-rendered.
@@ -67,8 +64,7 @@ class RecordResult:
 OUTSIDE_RESULT = RecordResult(RecordOutcome.OUTSIDE, False, None, None, None)
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedEvent:
+class PreparedEvent(NamedTuple):
     """A validated event with its storage values computed (see StatusRepository.prepare)."""
 
     event: NewStatusEvent
