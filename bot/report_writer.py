@@ -17,12 +17,13 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from pydantic import ValidationError
 
+from provider.channels import MessageType
 from provider.logs import log_event
-from provider.reports import DeliveryReport
+from provider.reports import DeliveryReport, DeliveryStatus
 from storage import NewStatusEvent, RecordOutcome, RecordResult
 from storage.db import in_write_transaction
 from storage.secrets_scrub import Scrubber
@@ -48,11 +49,16 @@ UNAVAILABLE = Answer(503, "storage unavailable, retry")
 FAILED = Answer(500, "internal error")
 
 
+# An enum member's .value or .name is a descriptor call; these run for every report.
+_STEP_TYPES: Final = {member: member.value for member in MessageType}
+_STATUS_NAMES: Final = {member: member.name for member in DeliveryStatus}
+
+
 def to_event(report: DeliveryReport, raw: Mapping[str, Any] | None) -> NewStatusEvent:
     """The storage event of a report; ``raw`` is the report as posted (None: kept apart)."""
     return NewStatusEvent(
-        step_type=report.type.value,
-        status=report.status.name,
+        step_type=_STEP_TYPES[report.type],
+        status=_STATUS_NAMES[report.status],
         mt_num=report.mt_num,
         partner_id=report.id,
         error_code=report.error_code or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from storage.timeutil import to_db_optional
 
@@ -44,9 +44,27 @@ def compact_json(value: Any) -> str:
     return _COMPACT.encode(value)
 
 
+_JSON_TEXT: Final = json.encoder.encode_basestring
+"""How :data:`_COMPACT` writes text (non-ASCII kept): its escaping function, called directly."""
+
+
 def natural_key(*parts: str | int | None) -> str:
-    """Readable dedupe key: the JSON array of the fields that identify one observation."""
-    return compact_json(list(parts))
+    """Readable dedupe key: the JSON array of the fields that identify one observation.
+
+    Exactly ``compact_json(list(parts))``, written directly for text, whole numbers and
+    None (every report's key: a third of what the encoder's set-up per call costs).
+    """
+    written = []
+    for part in parts:
+        if part is None:
+            written.append("null")
+        elif part.__class__ is str:
+            written.append(_JSON_TEXT(part))
+        elif part.__class__ is int:
+            written.append(str(part))
+        else:  # a subclass (True is an int): the encoder's own rules
+            return compact_json(list(parts))
+    return "[" + ",".join(written) + "]"
 
 
 def done_key(event: NewStatusEvent) -> str | None:

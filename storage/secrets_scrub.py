@@ -65,7 +65,7 @@ def _may_hold_a_name(text: str) -> bool:
     if text.isascii():
         # Exact for ASCII; beyond it (?i) is not str.lower() ("ſ" matches "s").
         lowered = text.lower()
-        return any(part in lowered for part in _SENSITIVE_KEY_PARTS)
+        return any(map(lowered.__contains__, _SENSITIVE_KEY_PARTS))
     return _ANY_NAME.search(text) is not None
 
 
