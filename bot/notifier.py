@@ -27,6 +27,7 @@ from bot.access import AccessService
 from bot.cards import Card
 from bot.i18n import Translator
 from bot.languages import Languages
+from bot.telegram import timed_answer
 from bot.views import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.logs import log_event
@@ -72,7 +73,9 @@ class RateLimiter:
     sending it and our reading the answer; spacing only the starts lets a slow request
     followed by a fast one land two calls within one of Telegram's seconds (a 429, and
     the chat paused for a whole second). The price is one round trip per call in a chat
-    written to at the limit, which the notifier keeps small by rendering ahead.
+    written to at the limit, which the notifier keeps small by rendering ahead and by
+    counting from the moment the answer was read (:func:`bot.telegram.timed_answer`),
+    not from after aiogram parsed it.
     """
 
     def __init__(self, per_chat: float = 1.0, global_rate: float = 25.0) -> None:
@@ -89,9 +92,10 @@ class RateLimiter:
         self._next_chat[chat_id] = now + self._per_chat
         self._next_global = max(self._next_global, now) + self._interval
 
-    def finished(self, chat_id: int) -> None:
-        """The call spent for this chat got its answer (or failed)."""
-        earliest = time.monotonic() + self._per_chat
+    def finished(self, chat_id: int, *, answered_at: float | None = None) -> None:
+        """The call spent for this chat got its answer, read at ``answered_at`` (or it
+        failed, or that moment is not known: now)."""
+        earliest = (time.monotonic() if answered_at is None else answered_at) + self._per_chat
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), earliest)
 
     def pause(self, chat_id: int, seconds: float) -> None:
@@ -176,20 +180,11 @@ class CardNotifier:
         await _until(self._limiter.ready_at(entry.chat_id))
         self._limiter.spend(entry.chat_id)
         try:
-            try:
-                if text is not None:
-                    await self._bot.send_message(
-                        entry.chat_id,
-                        text,
-                        reply_parameters=ReplyParameters(
-                            message_id=entry.message_id, allow_sending_without_reply=True
-                        ),
-                    )
-                else:
-                    assert card is not None
-                    await self._edit_card(entry, send, card)
-            finally:
-                self._limiter.finished(entry.chat_id)
+            with timed_answer() as answer:
+                try:
+                    await self._call(entry, send, card, text)
+                finally:
+                    self._limiter.finished(entry.chat_id, answered_at=answer.at)
         except TelegramRetryAfter as exc:
             self._limiter.pause(entry.chat_id, exc.retry_after)
             log_event(log, "card_retry_after", chat=entry.chat_id, seconds=exc.retry_after)
@@ -200,6 +195,22 @@ class CardNotifier:
             await self._outbox.retry_later(entry, delay=timedelta(seconds=2), error=str(exc))
             return
         await self._outbox.done(entry)
+
+    async def _call(
+        self, entry: OutboxEntry, send: Send, card: Card | None, text: str | None
+    ) -> None:
+        """The entry's one Bot API call: its failure alert, or its card's edit."""
+        if text is not None:
+            await self._bot.send_message(
+                entry.chat_id,
+                text,
+                reply_parameters=ReplyParameters(
+                    message_id=entry.message_id, allow_sending_without_reply=True
+                ),
+            )
+            return
+        assert card is not None
+        await self._edit_card(entry, send, card)
 
     async def _render(self, send: Send, t: Translator) -> Card:
         operator = await self._access.operator(send.operator_id)

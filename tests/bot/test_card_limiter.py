@@ -1,10 +1,16 @@
-"""The card notifier's per-chat spacing, on a clock the test controls."""
+"""The card notifier's per-chat spacing: on a clock the test controls, and the moment a
+Bot API answer is read, against the playground."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from aiogram.exceptions import TelegramNetworkError
 
 from bot.notifier import RateLimiter
+from bot.telegram import make_bot, timed_answer
+from playground import Playground
 
 
 class Clock:
@@ -39,3 +45,38 @@ def test_retry_after_outlasts_the_spacing(clock: Clock) -> None:
     limiter.finished(7)
     limiter.pause(7, 5)
     assert limiter.ready_at(7) == pytest.approx(105.01)
+
+
+def test_the_spacing_counts_from_when_the_answer_was_read(clock: Clock) -> None:
+    limiter = RateLimiter(per_chat=1.0, global_rate=1000.0)
+    limiter.spend(7)
+    clock.now = 100.2  # aiogram parsed the answer, a log line was written...
+    limiter.finished(7, answered_at=100.15)  # ...but Telegram had answered by then
+    assert limiter.ready_at(7) == pytest.approx(101.15)
+
+
+async def test_a_call_records_when_its_answer_was_read(playground: Playground) -> None:
+    bot = make_bot("123456:playground", playground.base_url, wait_out_flood_limits=False)
+    try:
+        await bot.get_me()  # outside timed_answer: nothing to record, nothing breaks
+        before = time.monotonic()
+        with timed_answer() as answer:
+            me = await bot.get_me()
+        after = time.monotonic()
+        assert me.is_bot
+        assert answer.at is not None
+        assert before < answer.at < after
+    finally:
+        await bot.session.close()
+
+
+async def test_a_call_that_got_no_answer_records_nothing(unused_tcp_port: int) -> None:
+    bot = make_bot(
+        "123456:playground", f"http://127.0.0.1:{unused_tcp_port}", wait_out_flood_limits=False
+    )
+    try:
+        with timed_answer() as answer, pytest.raises(TelegramNetworkError):
+            await bot.get_me()
+        assert answer.at is None  # the limiter then counts from the failure
+    finally:
+        await bot.session.close()
