@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 
 from bot.app import create_dispatcher, open_services, register_commands
 from bot.pipeline import status_pipeline
-from bot.settings import ConfigError, Settings
+from bot.settings import ConfigError, Settings, cannot_listen, split_listen
 from bot.telegram import make_bot
 from playground import Playground, PlaygroundConfig
 from playground.config import OPERATOR
@@ -48,10 +48,14 @@ async def run(settings: Settings) -> None:
 
 async def _start_playground(settings: Settings, stack: AsyncExitStack) -> tuple[str, str]:
     """No BOT_TOKEN: a local Telegram in the browser, its user the admin (unless ADMIN_IDS)."""
-    host, _, port = settings.telegram.playground_listen.rpartition(":")
-    playground = await stack.enter_async_context(
-        Playground(PlaygroundConfig(flood_control=True)).running(host or "127.0.0.1", int(port))
-    )
+    listen = settings.telegram.playground_listen
+    host, port = split_listen(listen, default_host="127.0.0.1")
+    try:
+        playground = await stack.enter_async_context(
+            Playground(PlaygroundConfig(flood_control=True)).running(host, port)
+        )
+    except OSError as exc:
+        raise cannot_listen("PLAYGROUND_LISTEN", listen, exc) from exc
     if not settings.telegram.admin_ids:
         settings.telegram.admin_ids = [OPERATOR.id]
     print(

@@ -19,7 +19,7 @@ from bot.app import Services, literal_secrets
 from bot.notifier import CardNotifier, RateLimiter
 from bot.poller import LegacyPoller
 from bot.receiver import ReportReceiver, report_url
-from bot.settings import Settings
+from bot.settings import Settings, cannot_listen, split_listen
 from bot.writer_process import WriterConfig
 from storage import KeyValueRepository, OutboxRepository
 
@@ -33,11 +33,6 @@ class Pipeline:
     """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
     poller: LegacyPoller | None = None
     """Running when some account uses a legacy API."""
-
-
-def split_listen(value: str) -> tuple[str, int]:
-    host, _, port = value.rpartition(":")
-    return host or "0.0.0.0", int(port)  # noqa: S104 - the platform must reach it
 
 
 async def reports_secret(settings: Settings, kv: KeyValueRepository) -> str:
@@ -90,8 +85,13 @@ async def status_pipeline(
     )
     runner = web.AppRunner(receiver.make_app(), access_log=None)
     await runner.setup()
-    host, port = split_listen(settings.reports.reports_listen)
-    await web.TCPSite(runner, host, port).start()
+    # An empty host: every address, as the platform must reach it.
+    host, port = split_listen(settings.reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()  # stops the writer's process, started by setup()
+        raise cannot_listen("REPORTS_LISTEN", settings.reports.reports_listen, exc) from exc
     bound_port = runner.addresses[0][1]
     local_url = f"http://127.0.0.1:{bound_port}"
     public = settings.reports.reports_public_url

@@ -6,13 +6,23 @@ Secrets are `SecretStr`: they print as ``**********`` wherever a model is shown.
 
 from __future__ import annotations
 
+import errno
+import os
 import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
@@ -39,6 +49,23 @@ def _comma_list(value: Any) -> Any:
     return value
 
 
+def _host_and_port(value: str) -> str:
+    _, colon, port = value.rpartition(":")
+    if not colon or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"expected host:port, e.g. 127.0.0.1:8081, not {value!r}")
+    return value
+
+
+ListenAddress = Annotated[str, AfterValidator(_host_and_port)]
+"""Where a server of the bot listens: ``host:port``, ``[IPv6]:port`` or ``:port``."""
+
+
+def split_listen(value: ListenAddress, *, default_host: str) -> tuple[str, int]:
+    """The host and port to bind (an IPv6 host without its brackets)."""
+    host, _, port = value.rpartition(":")
+    return host.removeprefix("[").removesuffix("]") or default_host, int(port)
+
+
 class TelegramSettings(BaseSettings):
     model_config = _ENV
 
@@ -47,7 +74,7 @@ class TelegramSettings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: Language | None = None
     """None: the user's Telegram language when we have it, else Russian."""
-    playground_listen: str = "127.0.0.1:8080"
+    playground_listen: ListenAddress = "127.0.0.1:8080"
     display_timezone: str = "UTC"
     """The zone of times on cards, e.g. Europe/Moscow (the system's tz database)."""
 
@@ -102,7 +129,7 @@ class ProviderSettings(BaseSettings):
 class ReportSettings(BaseSettings):
     model_config = _ENV
 
-    reports_listen: str = "0.0.0.0:8081"
+    reports_listen: ListenAddress = "0.0.0.0:8081"
     reports_public_url: str | None = None
     reports_secret: SecretStr | None = None
     reports_allowed_ips: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
@@ -143,6 +170,21 @@ class _AccountsFile(BaseModel):
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message names the variable, in one line."""
+
+
+def cannot_listen(variable: str, address: str, exc: OSError) -> ConfigError:
+    """A server's address that cannot be bound (taken, not this machine's, a privileged port)
+    as one line naming its variable, instead of a traceback."""
+    if exc.errno is not None and exc.errno > 0:
+        # Not asyncio's own wording, which repeats the address.
+        reason = os.strerror(exc.errno).lower()
+    else:  # a host name that does not resolve
+        reason = exc.strerror or str(exc)
+    advice = "stop what uses it or set" if exc.errno == errno.EADDRINUSE else "set"
+    return ConfigError(
+        f"{variable}={address}: cannot listen there ({reason}); "
+        f"{advice} {variable} to another host:port"
+    )
 
 
 def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[AccountConfig]:
@@ -249,4 +291,6 @@ class Settings(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             variable = str(first["loc"][0]).upper() if first["loc"] else exc.title
-            raise ConfigError(f"{variable}: {first['msg']}") from None
+            # A validator's own words, without pydantic's "Value error, " before them.
+            message = first["msg"].removeprefix("Value error, ")
+            raise ConfigError(f"{variable}: {message}") from None

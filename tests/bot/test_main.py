@@ -1,0 +1,180 @@
+"""`python -m bot` as `make run` starts it: what it says on stderr when it cannot start, and
+the playground's one line when no BOT_TOKEN is set. A real process in a folder of its own
+(no `.env` but the test's)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.settings import ConfigError, Settings, split_listen
+from tests.helpers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN_SETTINGS = ("BOT_TOKEN", "TELEGRAM", "PLAYGROUND", "PROVIDER", "REPORTS", "DATABASE", "ADMIN")
+
+
+def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
+    return {
+        **inherited,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "REPORTS_LISTEN": "127.0.0.1:0",
+        **settings,
+    }
+
+
+def own_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **settings: str) -> None:
+    """This process's environment and folder as :func:`bot_env` gives them to a child."""
+    monkeypatch.chdir(tmp_path)
+    for name in [name for name in os.environ if name.startswith(OWN_SETTINGS)]:
+        monkeypatch.delenv(name)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that something else listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+async def run_to_exit(tmp_path: Path, env: dict[str, str]) -> tuple[int, list[str]]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(60):
+        _, stderr = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, stderr.decode().splitlines()
+
+
+async def test_a_taken_playground_port_is_said_in_one_line(tmp_path: Path, taken_port: int) -> None:
+    address = f"127.0.0.1:{taken_port}"
+    code, lines = await run_to_exit(tmp_path, bot_env(tmp_path, PLAYGROUND_LISTEN=address))
+
+    assert code == 2
+    assert lines[-1] == (
+        f"delivery-desk: PLAYGROUND_LISTEN={address}: cannot listen there (address already in"
+        " use); stop what uses it or set PLAYGROUND_LISTEN to another host:port"
+    )
+    assert not any("Traceback" in line for line in lines)
+
+
+async def test_a_taken_report_port_is_said_in_one_line(tmp_path: Path, taken_port: int) -> None:
+    address = f"127.0.0.1:{taken_port}"
+    env = bot_env(
+        tmp_path,
+        BOT_TOKEN="123456:never-used",
+        TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",
+        REPORTS_LISTEN=address,
+    )
+    code, lines = await run_to_exit(tmp_path, env)
+
+    assert code == 2
+    assert lines[-1] == (
+        f"delivery-desk: REPORTS_LISTEN={address}: cannot listen there (address already in"
+        " use); stop what uses it or set REPORTS_LISTEN to another host:port"
+    )
+    assert not any("Traceback" in line for line in lines)
+    assert "123456:never-used" not in "\n".join(lines)
+
+
+async def test_a_listen_address_that_is_not_host_and_port_is_refused(tmp_path: Path) -> None:
+    code, lines = await run_to_exit(tmp_path, bot_env(tmp_path, REPORTS_LISTEN="8081"))
+
+    assert code == 2
+    assert lines == [
+        "delivery-desk: REPORTS_LISTEN: expected host:port, e.g. 127.0.0.1:8081, not '8081'"
+    ]
+
+
+@pytest.mark.parametrize("address", ["localhost:http", "0.0.0.0:65536", "127.0.0.1:"])
+def test_listen_addresses_need_a_port_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    own_settings(monkeypatch, tmp_path, PLAYGROUND_LISTEN=address)
+
+    with pytest.raises(ConfigError) as refused:
+        Settings.load(dict(os.environ))
+
+    assert str(refused.value) == (
+        f"PLAYGROUND_LISTEN: expected host:port, e.g. 127.0.0.1:8081, not {address!r}"
+    )
+
+
+@pytest.mark.parametrize("address", [":8081", "0.0.0.0:0", "[::1]:8081"])
+def test_listen_addresses_with_a_port_are_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    own_settings(monkeypatch, tmp_path, REPORTS_LISTEN=address)
+
+    assert Settings.load(dict(os.environ)).reports.reports_listen == address
+
+
+@pytest.mark.parametrize(
+    ("address", "bound"),
+    [
+        (":8081", ("192.0.2.1", 8081)),
+        ("[::1]:8081", ("::1", 8081)),
+        ("10.0.0.5:80", ("10.0.0.5", 80)),
+    ],
+)
+def test_listen_addresses_are_bound_as_aiohttp_wants_them(
+    address: str, bound: tuple[str, int]
+) -> None:
+    assert split_listen(address, default_host="192.0.2.1") == bound
+
+
+async def test_without_a_token_it_says_where_the_playground_is(tmp_path: Path) -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=bot_env(tmp_path, PLAYGROUND_LISTEN=f"127.0.0.1:{port}"),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        async with asyncio.timeout(60):
+            while not (line := (await process.stderr.readline()).decode()).startswith(
+                "delivery-desk:"
+            ):
+                assert line, "the bot exited before saying where the playground is"
+            assert line.rstrip("\n") == (
+                f"delivery-desk: no BOT_TOKEN, so this is the playground: open"
+                f" http://127.0.0.1:{port}/ in a browser (set BOT_TOKEN in .env to use Telegram)."
+            )
+            async with httpx.AsyncClient() as http:
+                page = await http.get(f"http://127.0.0.1:{port}/")
+            assert page.status_code == 200
+            # Stopped once it polls (aiogram's signal handlers are in place from then on).
+            while "Start polling" not in (line := (await process.stderr.readline()).decode()):
+                assert line, "the bot exited before it polled the playground"
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            await process.communicate()
+    assert process.returncode == 0
