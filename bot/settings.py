@@ -7,7 +7,6 @@ Secrets are `SecretStr`: they print as ``**********`` wherever a model is shown.
 from __future__ import annotations
 
 import errno
-import os
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
+from provider.sandbox.serving import why_not_bound
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -175,11 +175,7 @@ class ConfigError(Exception):
 def cannot_listen(variable: str, address: str, exc: OSError) -> ConfigError:
     """A server's address that cannot be bound (taken, not this machine's, a privileged port)
     as one line naming its variable, instead of a traceback."""
-    if exc.errno is not None and exc.errno > 0:
-        # Not asyncio's own wording, which repeats the address.
-        reason = os.strerror(exc.errno).lower()
-    else:  # a host name that does not resolve
-        reason = exc.strerror or str(exc)
+    reason = why_not_bound(exc)
     advice = "stop what uses it or set" if exc.errno == errno.EADDRINUSE else "set"
     return ConfigError(
         f"{variable}={address}: cannot listen there ({reason}); "

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 from collections.abc import Sequence
 
 from playground.app import Playground
 from playground.config import PlaygroundConfig
+from provider.sandbox.serving import run_until_signalled
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -30,20 +29,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def serve(config: PlaygroundConfig, host: str, port: int) -> None:
-    """Run until SIGINT or SIGTERM, then stop cleanly (long polls and page streams ended)."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with Playground(config).running(host=host, port=port):
-            await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -51,8 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     config = PlaygroundConfig(flood_control=args.flood_control, bot_username=args.bot_username)
-    asyncio.run(serve(config, args.host, args.port))
-    return 0
+    # Until SIGINT or SIGTERM, then a clean stop (long polls and page streams ended).
+    return run_until_signalled(
+        "python -m playground",
+        args.host,
+        args.port,
+        lambda: Playground(config).running(args.host, args.port),
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from playground.users import PlaygroundUser
 from playground.views import CallbackView, ChatView
 from playground.web import WebApi
 from playground.world import ApiCall, JsonObject, World
+from provider.sandbox.serving import start_site
 
 logger = logging.getLogger(__name__)
 
@@ -216,19 +217,9 @@ class Playground:
         if self._runner is not None:
             raise RuntimeError("the playground is already running")
         self._world.closing = False
-        runner = web.AppRunner(
-            self.make_app(), access_log=None, shutdown_timeout=self.config.shutdown_timeout
+        self._runner, self._base_url = await start_site(
+            self.make_app(), host, port, shutdown_timeout=self.config.shutdown_timeout
         )
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self._base_url = f"http://{shown}:{bound_port}"
         logger.info(
             "event=playground_started url=%s bot=@%s flood_control=%s",
             self._base_url,

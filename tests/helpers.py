@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import pprint
 import socket
+import sys
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,49 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that something else listens on, while inside."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port: int = sock.getsockname()[1]
+        yield port
+
+
+async def run_to_exit(
+    module: str, *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """`python -m module args...` to its end (within a minute): exit status, stdout, stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(60):
+        out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> str:
+    """Lines from a process's `stream` until one contains `marker` (collected in `seen`, for
+    the failure's message)."""
+    while True:
+        raw = await stream.readline()
+        if not raw:
+            raise AssertionError(f"the process ended before {marker!r}:\n{''.join(seen)}")
+        line = raw.decode()
+        seen.append(line)
+        if marker in line:
+            return line
 
 
 @asynccontextmanager

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +11,7 @@ from pydantic import SecretStr, ValidationError
 
 from provider.sandbox.app import Sandbox
 from provider.sandbox.config import SandboxConfig
+from provider.sandbox.serving import run_until_signalled
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -51,20 +50,6 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
-async def serve(config: SandboxConfig, host: str, port: int) -> None:
-    """Run until SIGINT or SIGTERM, then stop cleanly (deliveries cancelled, session closed)."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with Sandbox(config).running(host=host, port=port):
-            await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -78,8 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
         print(f"invalid settings: {fields}", file=sys.stderr)
         return 2
-    asyncio.run(serve(config, args.host, args.port))
-    return 0
+    # Until SIGINT or SIGTERM, then a clean stop (deliveries cancelled, session closed).
+    return run_until_signalled(
+        "python -m provider.sandbox",
+        args.host,
+        args.port,
+        lambda: Sandbox(config).running(args.host, args.port),
+    )
 
 
 if __name__ == "__main__":

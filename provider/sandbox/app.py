@@ -43,6 +43,7 @@ from provider.sandbox.rest import (
     validate,
 )
 from provider.sandbox.scenarios import MOSCOW, outcome_for, plan
+from provider.sandbox.serving import start_site
 
 logger = logging.getLogger(__name__)
 
@@ -166,20 +167,9 @@ class Sandbox:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         if self._runner is not None:
             raise RuntimeError("the sandbox is already running")
-        # Our own key=value lines replace aiohttp's access log.
-        runner = web.AppRunner(
-            self.make_app(), access_log=None, shutdown_timeout=self.config.shutdown_timeout
+        self._runner, self._base_url = await start_site(
+            self.make_app(), host, port, shutdown_timeout=self.config.shutdown_timeout
         )
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self._base_url = f"http://{shown}:{bound_port}"
         log_event(
             logger,
             "sandbox_started",

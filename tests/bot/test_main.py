@@ -7,16 +7,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.settings import ConfigError, Settings, split_listen
-from tests.helpers import free_port
+from tests.helpers import free_port, run_to_exit, taken_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_SETTINGS = ("BOT_TOKEN", "TELEGRAM", "PLAYGROUND", "PROVIDER", "REPORTS", "DATABASE", "ADMIN")
@@ -42,34 +40,15 @@ def own_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **settings: st
         monkeypatch.setenv(name, value)
 
 
-@pytest.fixture
-def taken_port() -> Iterator[int]:
-    """A port on 127.0.0.1 that something else listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
+async def bot_to_exit(tmp_path: Path, env: dict[str, str]) -> tuple[int, list[str]]:
+    code, _, err = await run_to_exit("bot", cwd=tmp_path, env=env)
+    return code, err.splitlines()
 
 
-async def run_to_exit(tmp_path: Path, env: dict[str, str]) -> tuple[int, list[str]]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(60):
-        _, stderr = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, stderr.decode().splitlines()
-
-
-async def test_a_taken_playground_port_is_said_in_one_line(tmp_path: Path, taken_port: int) -> None:
-    address = f"127.0.0.1:{taken_port}"
-    code, lines = await run_to_exit(tmp_path, bot_env(tmp_path, PLAYGROUND_LISTEN=address))
+async def test_a_taken_playground_port_is_said_in_one_line(tmp_path: Path) -> None:
+    with taken_port() as port:
+        address = f"127.0.0.1:{port}"
+        code, lines = await bot_to_exit(tmp_path, bot_env(tmp_path, PLAYGROUND_LISTEN=address))
 
     assert code == 2
     assert lines[-1] == (
@@ -79,15 +58,16 @@ async def test_a_taken_playground_port_is_said_in_one_line(tmp_path: Path, taken
     assert not any("Traceback" in line for line in lines)
 
 
-async def test_a_taken_report_port_is_said_in_one_line(tmp_path: Path, taken_port: int) -> None:
-    address = f"127.0.0.1:{taken_port}"
-    env = bot_env(
-        tmp_path,
-        BOT_TOKEN="123456:never-used",
-        TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",
-        REPORTS_LISTEN=address,
-    )
-    code, lines = await run_to_exit(tmp_path, env)
+async def test_a_taken_report_port_is_said_in_one_line(tmp_path: Path) -> None:
+    with taken_port() as port:
+        address = f"127.0.0.1:{port}"
+        env = bot_env(
+            tmp_path,
+            BOT_TOKEN="123456:never-used",
+            TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",
+            REPORTS_LISTEN=address,
+        )
+        code, lines = await bot_to_exit(tmp_path, env)
 
     assert code == 2
     assert lines[-1] == (
@@ -99,7 +79,7 @@ async def test_a_taken_report_port_is_said_in_one_line(tmp_path: Path, taken_por
 
 
 async def test_a_listen_address_that_is_not_host_and_port_is_refused(tmp_path: Path) -> None:
-    code, lines = await run_to_exit(tmp_path, bot_env(tmp_path, REPORTS_LISTEN="8081"))
+    code, lines = await bot_to_exit(tmp_path, bot_env(tmp_path, REPORTS_LISTEN="8081"))
 
     assert code == 2
     assert lines == [

@@ -9,21 +9,10 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import free_port
+from tests.helpers import free_port, read_until, run_to_exit, taken_port
 
 REPO = Path(__file__).resolve().parents[2]
 DEADLINE = 15.0
-
-
-async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> str:
-    while True:
-        raw = await stream.readline()
-        if not raw:
-            raise AssertionError(f"the process ended before {marker!r}:\n{''.join(seen)}")
-        line = raw.decode()
-        seen.append(line)
-        if marker in line:
-            return line
 
 
 async def test_the_cli_serves_the_bot_api_and_the_page_then_exits_on_sigterm() -> None:
@@ -71,3 +60,14 @@ async def test_the_cli_serves_the_bot_api_and_the_page_then_exits_on_sigterm() -
     assert "Traceback" not in log
     assert "event=playground_stopped" in log
     assert "secret-token" not in log
+
+
+async def test_the_cli_says_in_one_line_that_its_port_is_taken() -> None:
+    with taken_port() as port:
+        code, out, err = await run_to_exit("playground", "--port", str(port), cwd=REPO)
+
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"python -m playground: cannot listen on 127.0.0.1:{port} (address already in use)"
+    )
+    assert "Traceback" not in out + err

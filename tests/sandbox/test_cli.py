@@ -9,22 +9,18 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import ReportReceiver, free_port, phone, send_body
+from tests.helpers import (
+    ReportReceiver,
+    free_port,
+    phone,
+    read_until,
+    run_to_exit,
+    send_body,
+    taken_port,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 DEADLINE = 15.0
-
-
-async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> str:
-    """Lines from `stream` until one contains `marker` (collected in `seen` for messages)."""
-    while True:
-        raw = await stream.readline()
-        if not raw:
-            raise AssertionError(f"the process ended before {marker!r}:\n{''.join(seen)}")
-        line = raw.decode()
-        seen.append(line)
-        if marker in line:
-            return line
 
 
 async def test_the_cli_serves_a_send_and_exits_cleanly_on_sigterm(
@@ -81,9 +77,7 @@ async def test_the_cli_serves_a_send_and_exits_cleanly_on_sigterm(
 
 
 async def test_the_cli_refuses_bad_settings_without_printing_the_password() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
+    code, out, err = await run_to_exit(
         "provider.sandbox",
         "--port",
         "0",
@@ -92,12 +86,19 @@ async def test_the_cli_refuses_bad_settings_without_printing_the_password() -> N
         "--password",
         "do-not-print",
         cwd=REPO,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
     )
-    async with asyncio.timeout(DEADLINE):
-        out, err = await process.communicate()
 
-    assert process.returncode == 2
-    assert b"time_scale" in err
-    assert b"do-not-print" not in out + err
+    assert code == 2
+    assert "time_scale" in err
+    assert "do-not-print" not in out + err
+
+
+async def test_the_cli_says_in_one_line_that_its_port_is_taken() -> None:
+    with taken_port() as port:
+        code, out, err = await run_to_exit("provider.sandbox", "--port", str(port), cwd=REPO)
+
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"python -m provider.sandbox: cannot listen on 127.0.0.1:{port} (address already in use)"
+    )
+    assert "Traceback" not in out + err
