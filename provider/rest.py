@@ -8,12 +8,12 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from pydantic import SecretStr, ValidationError
 
+from provider.account_http import AccountHttp
 from provider.errors import (
     ERROR_CODES,
     ProviderAPIError,
@@ -53,7 +53,7 @@ class RetryPolicy:
         return delay
 
 
-class RestClient:
+class RestClient(AccountHttp):
     """Sends REST v6 requests for one account.
 
     `send` stamps the account's credentials and a partner `id` (unless the request has one)
@@ -76,26 +76,9 @@ class RestClient:
         self._password = password
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
-        self._http = httpx.AsyncClient(
-            timeout=timeout,
-            transport=transport,
-            headers={"Accept": "application/json"},
-            follow_redirects=False,
+        super().__init__(
+            timeout=timeout, transport=transport, headers={"Accept": "application/json"}
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     async def send(self, request: SendRequest) -> SendResult:
         partner_id = request.id or new_partner_id()

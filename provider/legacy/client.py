@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
-from typing import Any, Literal, Self, TypeVar, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 import httpx
 from pydantic import SecretStr
 
+from provider.account_http import AccountHttp
 from provider.errors import (
     ProviderAPIError,
     ProviderConnectionError,
@@ -48,7 +48,7 @@ _XML_TYPE = "text/xml; charset=utf-8"
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-class LegacyClient:
+class LegacyClient(AccountHttp):
     """Sends messages and asks their states over one of the legacy transports.
 
     Retries only when no answer came (connection failures, timeouts). JSON and XML sends
@@ -80,23 +80,7 @@ class LegacyClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         install_httpx_log_filter()
-        self._http = httpx.AsyncClient(
-            timeout=timeout, transport=http_transport, follow_redirects=False
-        )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        super().__init__(timeout=timeout, transport=http_transport)
 
     # -- send ----------------------------------------------------------------------------
 
