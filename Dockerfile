@@ -11,6 +11,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY provider ./provider
+COPY playground ./playground
 COPY locales ./locales
 RUN pip install . \
     && useradd --create-home --uid 10001 desk \

@@ -3,6 +3,7 @@ a bot polling in the background."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import pprint
@@ -268,3 +269,15 @@ class ReportReceiver:
                 self.reports.append(body)
             self._changed.notify_all()
         return web.json_response({"ok": status < 300}, status=status)
+
+
+def imported_top_level_packages(path: Path) -> set[str]:
+    """The packages a module imports by absolute name: ``a`` of ``import a.b``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names

@@ -3,24 +3,13 @@ module) aiogram."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import storage
+from tests.helpers import imported_top_level_packages
 
 STORAGE_DIR = Path(storage.__file__).parent
 FORBIDDEN = {"provider", "bot", "handlers"}
-
-
-def imported_top_level_packages(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 def test_storage_modules_import_only_what_they_may() -> None:
