@@ -9,8 +9,8 @@ import sys
 from contextlib import AsyncExitStack
 
 from bot.app import create_dispatcher, open_services, register_commands
-from bot.pipeline import status_pipeline
-from bot.settings import ConfigError, Settings, cannot_listen, split_listen
+from bot.pipeline import cannot_listen, status_pipeline
+from bot.settings import ConfigError, Settings, split_listen
 from bot.telegram import make_bot
 from playground import Playground, PlaygroundConfig
 from playground.config import OPERATOR

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -19,8 +20,9 @@ from bot.app import Services, literal_secrets
 from bot.notifier import CardNotifier, RateLimiter
 from bot.poller import LegacyPoller
 from bot.receiver import ReportReceiver, report_url
-from bot.settings import Settings, cannot_listen, split_listen
+from bot.settings import ConfigError, Settings, split_listen
 from bot.writer_process import WriterConfig
+from provider.sandbox.serving import why_not_bound
 from storage import KeyValueRepository, OutboxRepository
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
@@ -33,6 +35,17 @@ class Pipeline:
     """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
     poller: LegacyPoller | None = None
     """Running when some account uses a legacy API."""
+
+
+def cannot_listen(variable: str, address: str, exc: OSError) -> ConfigError:
+    """A server's address that cannot be bound (taken, not this machine's, a privileged port)
+    as one line naming its variable, instead of a traceback."""
+    reason = why_not_bound(exc)
+    advice = "stop what uses it or set" if exc.errno == errno.EADDRINUSE else "set"
+    return ConfigError(
+        f"{variable}={address}: cannot listen there ({reason}); "
+        f"{advice} {variable} to another host:port"
+    )
 
 
 async def reports_secret(settings: Settings, kv: KeyValueRepository) -> str:

@@ -6,7 +6,6 @@ Secrets are `SecretStr`: they print as ``**********`` wherever a model is shown.
 
 from __future__ import annotations
 
-import errno
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +24,6 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
-from provider.sandbox.serving import why_not_bound
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -170,17 +168,6 @@ class _AccountsFile(BaseModel):
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message names the variable, in one line."""
-
-
-def cannot_listen(variable: str, address: str, exc: OSError) -> ConfigError:
-    """A server's address that cannot be bound (taken, not this machine's, a privileged port)
-    as one line naming its variable, instead of a traceback."""
-    reason = why_not_bound(exc)
-    advice = "stop what uses it or set" if exc.errno == errno.EADDRINUSE else "set"
-    return ConfigError(
-        f"{variable}={address}: cannot listen there ({reason}); "
-        f"{advice} {variable} to another host:port"
-    )
 
 
 def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[AccountConfig]:
