@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.settings import ConfigError, Settings, split_listen
-from tests.helpers import free_port, run_to_exit, taken_port
+from tests.helpers import free_port, read_until, run_to_exit, taken_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_SETTINGS = ("BOT_TOKEN", "TELEGRAM", "PLAYGROUND", "PROVIDER", "REPORTS", "DATABASE", "ADMIN")
@@ -136,13 +136,11 @@ async def test_without_a_token_it_says_where_the_playground_is(tmp_path: Path) -
         stderr=asyncio.subprocess.PIPE,
     )
     assert process.stderr is not None
+    seen: list[str] = []
     try:
         async with asyncio.timeout(60):
-            while not (line := (await process.stderr.readline()).decode()).startswith(
-                "delivery-desk:"
-            ):
-                assert line, "the bot exited before saying where the playground is"
-            assert line.rstrip("\n") == (
+            said = await read_until(process.stderr, "delivery-desk:", seen)
+            assert said.rstrip("\n") == (
                 f"delivery-desk: no BOT_TOKEN, so this is the playground: open"
                 f" http://127.0.0.1:{port}/ in a browser (set BOT_TOKEN in .env to use Telegram)."
             )
@@ -150,8 +148,7 @@ async def test_without_a_token_it_says_where_the_playground_is(tmp_path: Path) -
                 page = await http.get(f"http://127.0.0.1:{port}/")
             assert page.status_code == 200
             # Stopped once it polls (aiogram's signal handlers are in place from then on).
-            while "Start polling" not in (line := (await process.stderr.readline()).decode()):
-                assert line, "the bot exited before it polled the playground"
+            await read_until(process.stderr, "Start polling", seen)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
