@@ -19,6 +19,8 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from provider.sandbox.serving import start_site
+
 SANDBOX_LOGIN = "sandbox"
 SANDBOX_PASSWORD = "sandbox"
 
@@ -31,6 +33,16 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """The app on a free port of 127.0.0.1, while inside: its base URL."""
+    runner, url = await start_site(app, "127.0.0.1", 0, shutdown_timeout=1.0)
+    try:
+        yield url
+    finally:
+        await runner.cleanup()
 
 
 @contextlib.contextmanager
@@ -239,16 +251,8 @@ class ReportReceiver:
     async def start(self, host: str = "127.0.0.1") -> None:
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, 0).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        port = runner.addresses[0][1]
-        self._url = f"http://{host}:{port}/reports/test-token"
+        self._runner, base_url = await start_site(app, host, 0, shutdown_timeout=1.0)
+        self._url = f"{base_url}/reports/test-token"
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None

@@ -13,7 +13,7 @@ from provider.legacy import LegacySendRequest
 from provider.legacy.rules import XML_SEND_PATH, XML_STATE_PATH
 from provider.legacy.xmldoc import XmlError, parse_document
 from provider.sandbox import RunningSandbox
-from tests.helpers import phone
+from tests.helpers import phone, serving
 from tests.legacy.helpers import legacy_client
 
 BILLION_LAUGHS = (
@@ -108,13 +108,8 @@ async def hostile_platform() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_post(XML_STATE_PATH, answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as base_url:
+        yield base_url
 
 
 async def test_the_client_refuses_an_answer_with_a_doctype(

@@ -15,6 +15,7 @@ from provider.legacy.request import LegacySendRequest
 from provider.messages import SmsData, SmsMessage
 from provider.request import SendRequest
 from provider.rest import RestClient, RetryPolicy
+from tests.helpers import serving
 
 PASSWORD = "redirect-pw"
 ONCE = RetryPolicy(attempts=1)
@@ -42,13 +43,8 @@ async def redirecting() -> AsyncIterator[tuple[Redirecting, str]]:
     app = web.Application()
     app.router.add_route("*", "/elsewhere", peer.record)
     app.router.add_route("*", "/{tail:.*}", peer.redirect)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield peer, f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as base_url:
+        yield peer, base_url
 
 
 async def test_the_rest_client_does_not_follow_a_redirect(

@@ -17,6 +17,7 @@ from provider.errors import (
 from provider.messages import SmsData, SmsMessage
 from provider.request import SendRequest
 from provider.rest import RestClient, RetryPolicy
+from tests.helpers import serving
 
 FAST = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
 REQUEST = SendRequest(dest_addr="79001234560", message=SmsMessage(data=SmsData(text="hi")))
@@ -41,15 +42,8 @@ async def peer() -> AsyncIterator[tuple[Peer, str]]:
     peer = Peer()
     app = web.Application()
     app.router.add_post("/rest/send", peer.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield peer, f"http://127.0.0.1:{port}/rest/send"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as base_url:
+        yield peer, f"{base_url}/rest/send"
 
 
 async def test_a_proxy_page_instead_of_json_is_an_internal_error_not_retried(
