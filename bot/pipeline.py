@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
-from aiohttp import web
 
 from bot.app import Services, literal_secrets
 from bot.notifier import CardNotifier, RateLimiter
@@ -22,7 +21,7 @@ from bot.poller import LegacyPoller
 from bot.receiver import ReportReceiver, report_url
 from bot.settings import ConfigError, Settings, split_listen
 from bot.writer_process import WriterConfig
-from provider.sandbox.serving import why_not_bound
+from provider.sandbox.serving import start_site, why_not_bound
 from storage import KeyValueRepository, OutboxRepository
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
@@ -96,14 +95,13 @@ async def status_pipeline(
         health=health,
         allowed=settings.reports.reports_allowed_ips or None,
     )
-    runner = web.AppRunner(receiver.make_app(), access_log=None)
-    await runner.setup()
     # An empty host: every address, as the platform must reach it.
     host, port = split_listen(settings.reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
     try:
-        await web.TCPSite(runner, host, port).start()
+        # Left cleaned up when it cannot bind (which stops the writer's process, started
+        # with the app); in-flight reports get up to aiohttp's default minute at shutdown.
+        runner, _ = await start_site(receiver.make_app(), host, port, shutdown_timeout=60.0)
     except OSError as exc:
-        await runner.cleanup()  # stops the writer's process, started by setup()
         raise cannot_listen("REPORTS_LISTEN", settings.reports.reports_listen, exc) from exc
     bound_port = runner.addresses[0][1]
     local_url = f"http://127.0.0.1:{bound_port}"
