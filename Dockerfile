@@ -12,6 +12,7 @@ COPY handlers ./handlers
 COPY storage ./storage
 COPY provider ./provider
 COPY playground ./playground
+COPY serving ./serving
 COPY locales ./locales
 RUN pip install . \
     && useradd --create-home --uid 10001 desk \

@@ -21,7 +21,7 @@ from bot.poller import LegacyPoller
 from bot.receiver import ReportReceiver, report_url
 from bot.settings import ConfigError, Settings, split_listen
 from bot.writer_process import WriterConfig
-from provider.sandbox.serving import start_site, why_not_bound
+from serving import start_site, why_not_bound
 from storage import KeyValueRepository, OutboxRepository
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret

@@ -11,11 +11,12 @@ import httpx
 
 from bot.legacy import LEGACY_CHANNELS, Refusal, chain_refusal
 from bot.settings import AccountConfig, ProviderApi
+from provider.account_http import RetryPolicy
 from provider.channels import MessageType
 from provider.legacy import LegacyChannel, LegacyClient, LegacySendRequest, Transport
 from provider.legacy import new_client_id_message as new_legacy_id
 from provider.request import SendRequest
-from provider.rest import RestClient, RetryPolicy, new_partner_id
+from provider.rest import RestClient, new_partner_id
 from storage import AccountRepository, ApiFamily
 
 REST_CHANNELS = tuple(MessageType)

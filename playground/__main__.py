@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from playground.app import Playground
 from playground.config import PlaygroundConfig
-from provider.sandbox.serving import run_until_signalled
+from serving import run_until_signalled
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

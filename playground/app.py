@@ -21,7 +21,7 @@ from playground.users import PlaygroundUser
 from playground.views import CallbackView, ChatView
 from playground.web import WebApi
 from playground.world import ApiCall, JsonObject, World
-from provider.sandbox.serving import start_site
+from serving import start_site
 
 logger = logging.getLogger(__name__)
 

@@ -1,13 +1,36 @@
 """What the REST and the legacy clients share: one `httpx.AsyncClient` per platform account,
-with explicit timeouts, closed with the client (``async with`` or ``aclose``)."""
+with explicit timeouts, closed with the client (``async with`` or ``aclose``), and the
+policy of trying a request again."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
 import httpx
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often to try a send whose outcome allows another try (codes 1 and 3, no answer)."""
+
+    attempts: int = 3
+    """Tries in all, the first included."""
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Exponential backoff with full jitter; the platform's Retry-After wins if longer."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry_number - 1))
+        delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.max_delay))
+        return delay
 
 
 class AccountHttp:

@@ -19,7 +19,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
-from provider.sandbox.serving import start_site
+from serving import start_site
 
 SANDBOX_LOGIN = "sandbox"
 SANDBOX_PASSWORD = "sandbox"

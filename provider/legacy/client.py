@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar, get_args
 import httpx
 from pydantic import SecretStr
 
-from provider.account_http import AccountHttp
+from provider.account_http import DEFAULT_TIMEOUT, AccountHttp, RetryPolicy
 from provider.errors import (
     ProviderAPIError,
     ProviderConnectionError,
@@ -31,7 +31,6 @@ from provider.legacy.rules import (
 from provider.legacy.scrub import Scrubber, install_httpx_log_filter
 from provider.logs import log_event
 from provider.phone import mask_phone
-from provider.rest import DEFAULT_TIMEOUT, RetryPolicy
 
 log = logging.getLogger(__name__)
 

@@ -71,8 +71,8 @@ from provider.sandbox.config import SandboxConfig
 from provider.sandbox.delivery import ReportAttempt
 from provider.sandbox.faults import Faults
 from provider.sandbox.ledger import ReceivedRequest, SendRecord
-from provider.sandbox.legacy import LegacyApi
-from provider.sandbox.legacy_ledger import LegacyReceived, LegacyRecord
+from provider.sandbox.legacy.api import LegacyApi
+from provider.sandbox.legacy.ledger import LegacyReceived, LegacyRecord
 from provider.sandbox.scenarios import OUTCOME_BY_DIGIT, Outcome
 
 __all__ = [

@@ -11,7 +11,7 @@ from pydantic import SecretStr, ValidationError
 
 from provider.sandbox.app import Sandbox
 from provider.sandbox.config import SandboxConfig
-from provider.sandbox.serving import run_until_signalled
+from serving import run_until_signalled
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -30,7 +30,7 @@ from provider.sandbox.ledger import (
     ReceivedRequest,
     SendRecord,
 )
-from provider.sandbox.legacy import LegacyApi
+from provider.sandbox.legacy.api import LegacyApi
 from provider.sandbox.rest import (
     DUPLICATE,
     Refusal,
@@ -43,7 +43,7 @@ from provider.sandbox.rest import (
     validate,
 )
 from provider.sandbox.scenarios import MOSCOW, outcome_for, plan
-from provider.sandbox.serving import start_site
+from serving import start_site
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import Any, get_args
 import httpx
 from pydantic import SecretStr
 
+from provider.account_http import RetryPolicy
 from provider.legacy import LegacyClient, LegacySendRequest, LegacyState, Transport
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
-from provider.rest import RetryPolicy
 from provider.sandbox import RunningSandbox
 from tests.helpers import SANDBOX_LOGIN, SANDBOX_PASSWORD, phone
 

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from provider.account_http import RetryPolicy
 from provider.errors import ProviderConnectionError, ProviderTimeoutError
 from provider.legacy import LegacyClient, Transport
-from provider.rest import RetryPolicy
 from provider.sandbox import RunningSandbox, Sandbox, SandboxConfig
 from tests.helpers import SANDBOX_PASSWORD, free_port
 from tests.legacy.helpers import legacy_client, sms_to

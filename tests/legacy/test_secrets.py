@@ -10,10 +10,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from provider.account_http import RetryPolicy
 from provider.errors import ProviderConnectionError, ProviderError, ProviderTimeoutError
 from provider.legacy import LegacyClient
 from provider.legacy.scrub import Scrubber
-from provider.rest import RetryPolicy
 from provider.sandbox import RunningSandbox, Sandbox, SandboxConfig
 from tests.helpers import SANDBOX_LOGIN, free_port
 from tests.legacy.helpers import sms_to

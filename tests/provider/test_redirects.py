@@ -9,12 +9,13 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from provider.account_http import RetryPolicy
 from provider.errors import ProviderError
 from provider.legacy.client import LegacyClient, Transport
 from provider.legacy.request import LegacySendRequest
 from provider.messages import SmsData, SmsMessage
 from provider.request import SendRequest
-from provider.rest import RestClient, RetryPolicy
+from provider.rest import RestClient
 from tests.helpers import serving
 
 PASSWORD = "redirect-pw"

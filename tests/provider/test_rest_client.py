@@ -9,6 +9,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from provider.account_http import RetryPolicy
 from provider.channels import CascadeState
 from provider.errors import (
     ERROR_CODES,
@@ -34,7 +35,7 @@ from provider.messages import (
 )
 from provider.reports import DeliveryReport
 from provider.request import CascadeStep, SendRequest
-from provider.rest import RestClient, RetryPolicy
+from provider.rest import RestClient
 from provider.sandbox import RunningSandbox, Sandbox, SandboxConfig
 from tests.helpers import ReportReceiver
 

@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from provider.account_http import RetryPolicy
 from provider.errors import (
     InternalServerError,
     ProviderConnectionError,
@@ -16,7 +17,7 @@ from provider.errors import (
 )
 from provider.messages import SmsData, SmsMessage
 from provider.request import SendRequest
-from provider.rest import RestClient, RetryPolicy
+from provider.rest import RestClient
 from tests.helpers import serving
 
 FAST = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)

@@ -1,5 +1,9 @@
-"""Serving an aiohttp app on an address of ours: the emulators' (this sandbox's and the
-playground's) start-up and their command lines' run until a signal."""
+"""Serving an aiohttp app on an address of ours: the start-up of every server in this
+repository (the bot's report receiver, the sandbox platform, the playground) and the
+emulators' command lines' run until a signal.
+
+A leaf: it imports nothing of ours, so the playground and the sandbox, which depend on
+nothing of ours, can share it with the bot."""
 
 from __future__ import annotations
 

@@ -32,16 +32,16 @@ from provider.logs import log_event
 from provider.sandbox.accounts import INVALID_IP, Account
 from provider.sandbox.config import SandboxConfig
 from provider.sandbox.faults import Fault, Faults
-from provider.sandbox.legacy_course import Snapshot
-from provider.sandbox.legacy_ledger import LegacyLedger, LegacyReceived, LegacyRecord
-from provider.sandbox.legacy_texts import (
+from provider.sandbox.legacy.course import Snapshot
+from provider.sandbox.legacy.ledger import LegacyLedger, LegacyReceived, LegacyRecord
+from provider.sandbox.legacy.texts import (
     BAD_MESSAGE,
     IP_REFUSED,
     NO_PHONES,
     SHUTTING_DOWN,
     WRONG_CREDENTIALS,
 )
-from provider.sandbox.legacy_wire import (
+from provider.sandbox.legacy.wire import (
     Accepted,
     Answer,
     BadCall,

@@ -23,9 +23,9 @@ from provider.legacy.rules import (
     UNKNOWN_ID_TEXT,
     LegacyChannel,
 )
-from provider.sandbox.legacy_course import Course, Snapshot, plan_course
-from provider.sandbox.legacy_texts import CLIENT_ID_TAKEN
-from provider.sandbox.legacy_wire import Accepted, PhoneRefused, StateRow
+from provider.sandbox.legacy.course import Course, Snapshot, plan_course
+from provider.sandbox.legacy.texts import CLIENT_ID_TAKEN
+from provider.sandbox.legacy.wire import Accepted, PhoneRefused, StateRow
 from provider.sandbox.scenarios import MOSCOW, Outcome, outcome_for
 from provider.sms import sms_parts as count_sms_parts
 

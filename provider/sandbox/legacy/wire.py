@@ -17,7 +17,7 @@ from typing import Any
 from multidict import MultiMapping
 
 from provider.legacy.xmldoc import XmlError, data_text, parse_document, sub, to_document
-from provider.sandbox.legacy_texts import (
+from provider.sandbox.legacy.texts import (
     BAD_JSON,
     BAD_XML,
     NO_OPERATION,

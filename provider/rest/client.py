@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from provider.account_http import AccountHttp
+from provider.account_http import DEFAULT_TIMEOUT, AccountHttp, RetryPolicy
 from provider.errors import (
     ERROR_CODES,
     ProviderAPIError,
@@ -27,30 +25,10 @@ from provider.request import SendRequest, SendResult
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
-
 
 def new_partner_id() -> str:
     """A fresh partner `id`: the platform sends only once per id, so retries reuse it."""
     return uuid.uuid4().hex
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often to try a send whose outcome allows another try (codes 1 and 3, no answer)."""
-
-    attempts: int = 3
-    """Tries in all, the first included."""
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-
-    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
-        """Exponential backoff with full jitter; the platform's Retry-After wins if longer."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (retry_number - 1))
-        delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, self.max_delay))
-        return delay
 
 
 class RestClient(AccountHttp):
