@@ -1,6 +1,6 @@
 """The ingest benchmark's servers, each run alone in a process (``python -m bench._serve``).
 
-``receiver``: the bot's report receiver wired as :func:`bot.pipeline.status_pipeline` wires
+``receiver``: the bot's report receiver wired as :func:`bot.reports.pipeline.status_pipeline` wires
 it (``ReportReceiver.make_app()`` on an ``AppRunner`` without access log), with its report
 writer's process on the real database, and the bot's logging set-up (INFO) writing to a
 file (the writer's process inherits it).
@@ -20,8 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from bench._proc import announce_ready, wait_for_termination
-from bot.receiver import REPORTS_PATH, ReportReceiver
-from bot.writer_process import WriterConfig
+from bot.reports.receiver import REPORTS_PATH, ReportReceiver
+from bot.reports.writer.protocol import WriterConfig
 from storage import DEFAULT_BUSY_TIMEOUT, Database
 
 

@@ -44,7 +44,7 @@ import aiohttp
 from bench._http import percentile
 from bench._proc import ROOT, stop_process
 from bench.data import T0, encode, report_body
-from bot.telegram import make_bot
+from bot.telegram.session import make_bot
 from playground import ApiCall, Playground, PlaygroundConfig
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.reports import DeliveryStatus

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.report_writer import to_event
+from bot.reports.store import to_event
 from provider.reports import DeliveryReport
 from storage import AccountRepository, ApiFamily, Database, NewSend, SendRepository
 from storage.events import done_key, natural_key

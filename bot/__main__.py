@@ -9,9 +9,9 @@ import sys
 from contextlib import AsyncExitStack
 
 from bot.app import create_dispatcher, open_services, register_commands
-from bot.pipeline import cannot_listen, status_pipeline
+from bot.reports.pipeline import cannot_listen, status_pipeline
 from bot.settings import ConfigError, Settings, split_listen
-from bot.telegram import make_bot
+from bot.telegram.session import make_bot
 from playground import Playground, PlaygroundConfig
 from playground.config import OPERATOR
 from provider.sandbox import Sandbox, SandboxConfig

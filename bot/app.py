@@ -12,15 +12,15 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
-from bot.access import AccessService
-from bot.i18n import LANGUAGES, Catalogs
-from bot.languages import Languages
-from bot.middlewares import AccessMiddleware, I18nMiddleware
-from bot.platform import Platform, open_platform
-from bot.sending import SendService
+from bot.people.access import AccessService
+from bot.people.languages import Languages
+from bot.sending.platform import Platform, open_platform
+from bot.sending.service import SendService
 from bot.settings import Settings
-from bot.timefmt import TimeFormat
-from bot.views import SendViews
+from bot.telegram.middlewares import AccessMiddleware, I18nMiddleware
+from bot.ui.i18n import LANGUAGES, Catalogs
+from bot.ui.lookups import SendViews
+from bot.ui.timefmt import TimeFormat
 from handlers import setup_routers
 from storage import (
     AccountRepository,

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.access import SENDING_ROLES, VIEWING_ROLES
-from bot.filters import RoleFilter
+from bot.people.access import SENDING_ROLES, VIEWING_ROLES
+from bot.telegram.filters import RoleFilter
 from handlers import (
     admin,
     cascade,

@@ -6,8 +6,8 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.access import INVITE_LIFETIME, AccessService
-from bot.i18n import Translator
+from bot.people.access import INVITE_LIFETIME, AccessService
+from bot.ui.i18n import Translator
 from storage import Operator, Role
 
 ROLE_NAMES = {role.value: role for role in Role}

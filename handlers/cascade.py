@@ -2,7 +2,7 @@
 
 The builder (add, move up, remove a step, switch a step's condition) works on the form
 card itself; the platform's rules are explained when an edit would break them. An account
-on the legacy API sends only chains of Viber and SMS, each once (`bot.legacy`): other
+on the legacy API sends only chains of Viber and SMS, each once (`bot.sending.legacy_fit`): other
 presets and steps are refused with the reason before anything is stored.
 """
 
@@ -15,8 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormAction, FormCallback
-from bot.cascades import (
+from bot.sending.cascades import (
     PRESETS,
     CascadeRuleError,
     add_step,
@@ -25,12 +24,13 @@ from bot.cascades import (
     remove_step,
     toggle_state,
 )
-from bot.drafts import Draft, StepDraft
-from bot.forms import active_draft, load_draft, render_form, save_draft
-from bot.i18n import Translator
-from bot.legacy import fitted_steps
-from bot.platform import Platform, PlatformAccount
-from bot.sending import SendService
+from bot.sending.drafts import Draft, StepDraft
+from bot.sending.form_state import active_draft, load_draft, render_form, save_draft
+from bot.sending.legacy_fit import fitted_steps
+from bot.sending.platform import Platform, PlatformAccount
+from bot.sending.service import SendService
+from bot.telegram.callbacks import FormAction, FormCallback
+from bot.ui.i18n import Translator
 from handlers.flashcall import random_code, refusal_text
 from handlers.form import edit_card, read_phone, show_form
 from provider.channels import CHANNEL_RULES, MessageType

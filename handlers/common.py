@@ -8,10 +8,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.access import AccessService
-from bot.callbacks import LanguageCallback
-from bot.i18n import LANGUAGES, Translator
-from bot.languages import Languages
+from bot.people.access import AccessService
+from bot.people.languages import Languages
+from bot.telegram.callbacks import LanguageCallback
+from bot.ui.i18n import LANGUAGES, Translator
 from storage import InviteRejection, Operator
 
 

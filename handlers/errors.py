@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
-from bot.i18n import Translator
+from bot.ui.i18n import Translator
 from provider.errors import ProviderError
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
+from bot.ui.i18n import Translator
 from storage import Operator
 
 SENDING_COMMANDS = frozenset({"/send", "/sms", "/flashcall", "/cascade"})

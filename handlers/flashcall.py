@@ -10,11 +10,11 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.drafts import Draft, StepDraft
-from bot.i18n import Html, Translator
-from bot.parsing import split_phone_and_code
-from bot.platform import Platform
-from bot.sending import SendService
+from bot.sending.drafts import Draft, StepDraft
+from bot.sending.parsing import split_phone_and_code
+from bot.sending.platform import Platform
+from bot.sending.service import SendService
+from bot.ui.i18n import Html, Translator
 from handlers.form import show_form
 from provider.channels import FLASHCALL_CODE_LENGTHS, MessageType
 

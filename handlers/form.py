@@ -12,11 +12,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormAction, FormCallback
-from bot.cards import Card, explain_violations
-from bot.drafts import Draft, StepDraft
-from bot.filters import ActiveForm
-from bot.forms import (
+from bot.sending.drafts import Draft, StepDraft
+from bot.sending.form_state import (
     EDITING_KEY,
     cycle_next,
     load_draft,
@@ -24,10 +21,13 @@ from bot.forms import (
     save_draft,
     ttl_presets,
 )
-from bot.i18n import Translator
-from bot.platform import Platform
-from bot.sending import SendService
-from bot.views import SendViews
+from bot.sending.platform import Platform
+from bot.sending.service import SendService
+from bot.telegram.callbacks import FormAction, FormCallback
+from bot.telegram.filters import ActiveForm
+from bot.ui.cards import Card, explain_violations
+from bot.ui.i18n import Translator
+from bot.ui.lookups import SendViews
 from provider.channels import CascadeState, MessageType
 from provider.errors import ProviderAPIError
 from provider.messages import describe_seconds

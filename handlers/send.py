@@ -9,12 +9,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormAction, FormCallback
-from bot.drafts import Draft, StepDraft
-from bot.forms import active_draft, load_draft, save_draft
-from bot.i18n import Translator
-from bot.platform import Platform
-from bot.sending import SendService
+from bot.sending.drafts import Draft, StepDraft
+from bot.sending.form_state import active_draft, load_draft, save_draft
+from bot.sending.platform import Platform
+from bot.sending.service import SendService
+from bot.telegram.callbacks import FormAction, FormCallback
+from bot.ui.i18n import Translator
 from handlers.form import read_phone, show_form
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.phone import format_international

@@ -11,13 +11,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
-from bot.access import SENDING_ROLES
-from bot.callbacks import CardAction, CardCallback, HistoryCallback
-from bot.drafts import DraftKind, draft_from_request
-from bot.i18n import Translator
-from bot.platform import Platform
-from bot.sending import SendService
-from bot.views import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
+from bot.people.access import SENDING_ROLES
+from bot.sending.drafts import DraftKind, draft_from_request
+from bot.sending.platform import Platform
+from bot.sending.service import SendService
+from bot.telegram.callbacks import CardAction, CardCallback, HistoryCallback
+from bot.ui.i18n import Translator
+from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
 from handlers.form import edit_card, show_form
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.phone import PhoneNumberError, mask_phone, parse_phone

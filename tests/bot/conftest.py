@@ -15,8 +15,8 @@ from aiogram import Dispatcher
 from pydantic import SecretStr
 
 from bot.app import Services, create_dispatcher, open_services, register_commands
-from bot.notifier import RateLimiter
-from bot.pipeline import Pipeline, status_pipeline
+from bot.reports.notifier import RateLimiter
+from bot.reports.pipeline import Pipeline, status_pipeline
 from bot.settings import (
     AccountConfig,
     ProviderApi,
@@ -26,7 +26,7 @@ from bot.settings import (
     StorageSettings,
     TelegramSettings,
 )
-from bot.telegram import make_bot
+from bot.telegram.session import make_bot
 from playground import Playground, PlaygroundConfig
 from playground.users import PlaygroundUser
 from playground.views import MessageView

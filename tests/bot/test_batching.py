@@ -20,9 +20,10 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.receiver import ReportReceiver
-from bot.report_writer import BadReport, ReportStore, parse_reports, parse_single_report
-from bot.writer_process import MALLOC_TUNABLES, WriterConfig, child_environment
+from bot.reports.receiver import ReportReceiver
+from bot.reports.store import BadReport, ReportStore, parse_reports, parse_single_report
+from bot.reports.writer.client import MALLOC_TUNABLES, child_environment
+from bot.reports.writer.protocol import WriterConfig
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
 from storage import Database, NewStatusEvent, OutsideReportRepository

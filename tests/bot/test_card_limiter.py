@@ -8,8 +8,8 @@ import time
 import pytest
 from aiogram.exceptions import TelegramNetworkError
 
-from bot.notifier import RateLimiter
-from bot.telegram import make_bot, timed_answer
+from bot.reports.notifier import RateLimiter
+from bot.telegram.session import make_bot, timed_answer
 from playground import Playground
 
 
@@ -24,7 +24,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr("bot.notifier.time.monotonic", fake)
+    monkeypatch.setattr("bot.reports.notifier.time.monotonic", fake)
     return fake
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from bot.telegram import make_bot
+from bot.telegram.session import make_bot
 from playground import Playground, PlaygroundConfig
 from provider.sandbox import RunningSandbox
 from storage import AccountRepository, ApiFamily, NewSend, NewStatusEvent

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, ast
 
-from bot.i18n import Catalogs, Html
+from bot.ui.i18n import Catalogs, Html
 from provider.reports import ERROR_NAMES
 from provider.violations import Rule
 

@@ -13,12 +13,18 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from bot.cascades import preset_steps
-from bot.drafts import Draft, ScheduleDraft, StepDraft
-from bot.i18n import Catalogs
-from bot.legacy import LegacyFit, Refusal, draft_refusals, fitted_steps, to_legacy_request
-from bot.poller import observed
+from bot.reports.poller import observed
+from bot.sending.cascades import preset_steps
+from bot.sending.drafts import Draft, ScheduleDraft, StepDraft
+from bot.sending.legacy_fit import (
+    LegacyFit,
+    Refusal,
+    draft_refusals,
+    fitted_steps,
+    to_legacy_request,
+)
 from bot.settings import AccountConfig, ConfigError, ProviderApi, ProviderSettings, load_accounts
+from bot.ui.i18n import Catalogs
 from playground import Playground
 from playground.users import PlaygroundUser
 from provider.channels import MessageType

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.notifier import RateLimiter
+from bot.reports.notifier import RateLimiter
 from playground import Playground, PlaygroundConfig
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus

@@ -5,8 +5,8 @@ has it loses nothing; duplicates and out-of-order reports are absorbed by storag
 
 This is the HTTP side, in the bot's process: it checks the path (and the caller's address
 when an allow-list is set) and forwards the body to the report writer's process
-(:mod:`bot.writer_process`), which parses, validates and stores it (group commit,
-:mod:`bot.report_writer`) and says what to answer: 200 once durable, 400 with the reason,
+(:mod:`bot.reports.writer.client`), which parses, validates and stores it (group commit,
+:mod:`bot.reports.store`) and says what to answer: 200 once durable, 400 with the reason,
 503 when storage is unavailable.
 """
 
@@ -20,7 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.writer_process import WriterConfig, WriterProcess
+from bot.reports.writer.client import WriterProcess
+from bot.reports.writer.protocol import WriterConfig
 from provider.logs import log_event
 from provider.request import MASK, SendRequest
 

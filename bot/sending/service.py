@@ -4,7 +4,7 @@ A send is stored (state `submitting`, a fresh partner id) before the platform he
 so a crash or a timeout never loses it; a retry reuses the same partner id, so the
 platform sends at most once. Both API families take this one path: the partner id is the
 REST ``id`` or the legacy ``client_id_message`` (a number), and the request goes out in
-the account's own shape (`bot.legacy` makes the legacy one from the draft).
+the account's own shape (`bot.sending.legacy_fit` makes the legacy one from the draft).
 
 What is stored is the draft's REST request: the bot's one form of a message, which the
 status card's "send again" reads back. A legacy send's request is made from it again on a
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from bot.drafts import Draft, draft_from_request
-from bot.legacy import to_legacy_request
-from bot.platform import OutgoingRequest, Platform, PlatformAccount
-from bot.receiver import shown_request
+from bot.reports.receiver import shown_request
+from bot.sending.drafts import Draft, draft_from_request
+from bot.sending.legacy_fit import to_legacy_request
+from bot.sending.platform import OutgoingRequest, Platform, PlatformAccount
 from provider.errors import ProviderAPIError, ProviderConnectionError, ProviderError
 from provider.legacy import IdenticalRequestError, LegacySendRequest
 from provider.logs import log_event
@@ -85,7 +85,7 @@ class SendService:
     def build(self, draft: Draft) -> SendRequest:
         """The request a draft makes; raises ValidationError naming every broken rule.
 
-        For a legacy account the draft must also fit the legacy API (`bot.legacy`); the
+        For a legacy account the draft must also fit the legacy API (`bot.sending.legacy_fit`); the
         REST request is still what is returned (and stored), the bot's form of a message.
         """
         account = self._platform.get(draft.account)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram.fsm.context import FSMContext
 from pydantic import ValidationError
 
-from bot.cards import Card, explain_violations, form_card
-from bot.drafts import Draft
-from bot.i18n import Translator
-from bot.platform import Platform
-from bot.sending import SendService
+from bot.sending.drafts import Draft
+from bot.sending.platform import Platform
+from bot.sending.service import SendService
+from bot.ui.cards import Card, explain_violations, form_card
+from bot.ui.i18n import Translator
 from provider.channels import CHANNEL_RULES, MessageType
 
 DRAFT_KEY = "draft"

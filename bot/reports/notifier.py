@@ -23,12 +23,12 @@ from aiogram.exceptions import (
 )
 from aiogram.types import ReplyParameters
 
-from bot.access import AccessService
-from bot.cards import Card
-from bot.i18n import Translator
-from bot.languages import Languages
-from bot.telegram import timed_answer
-from bot.views import SendViews
+from bot.people.access import AccessService
+from bot.people.languages import Languages
+from bot.telegram.session import timed_answer
+from bot.ui.cards import Card
+from bot.ui.i18n import Translator
+from bot.ui.lookups import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.logs import log_event
 from provider.phone import mask_phone
@@ -74,7 +74,7 @@ class RateLimiter:
     followed by a fast one land two calls within one of Telegram's seconds (a 429, and
     the chat paused for a whole second). The price is one round trip per call in a chat
     written to at the limit, which the notifier keeps small by rendering ahead and by
-    counting from the moment the answer was read (:func:`bot.telegram.timed_answer`),
+    counting from the moment the answer was read (:func:`bot.telegram.session.timed_answer`),
     not from after aiogram parsed it.
     """
 

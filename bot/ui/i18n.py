@@ -22,7 +22,7 @@ LANGUAGES = ("ru", "en")
 
 def default_locales_dir() -> Path:
     """`locales/` beside the packages (a checkout), else in the working directory (Docker)."""
-    beside = Path(__file__).resolve().parent.parent / "locales"
+    beside = Path(__file__).resolve().parents[2] / "locales"
     return beside if beside.is_dir() else Path.cwd() / "locales"
 
 

@@ -14,11 +14,11 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
-from bot.callbacks import CardAction, CardCallback, FormAction, FormCallback
-from bot.drafts import Draft, StepDraft
-from bot.i18n import Translator
-from bot.platform import PlatformAccount
-from bot.timefmt import TimeFormat
+from bot.sending.drafts import Draft, StepDraft
+from bot.sending.platform import PlatformAccount
+from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
+from bot.ui.i18n import Translator
+from bot.ui.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.messages import describe_seconds
 from provider.phone import format_international, mask_phone

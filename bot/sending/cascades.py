@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.drafts import Draft, StepDraft
+from bot.sending.drafts import Draft, StepDraft
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType
 
 _T = MessageType

@@ -4,7 +4,7 @@ by the notifier (which sees no update from the person) speaks the same language.
 
 from __future__ import annotations
 
-from bot.i18n import Catalogs, Translator
+from bot.ui.i18n import Catalogs, Translator
 from storage import KeyValueRepository
 
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.access import SENDING_ROLES
-from bot.cards import Card, status_card
-from bot.i18n import Translator
-from bot.platform import Platform
-from bot.timefmt import TimeFormat
+from bot.people.access import SENDING_ROLES
+from bot.sending.platform import Platform
+from bot.ui.cards import Card, status_card
+from bot.ui.i18n import Translator
+from bot.ui.timefmt import TimeFormat
 from provider.channels import MessageType
 from provider.reports import error_name
 from storage import (

@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
-from bot.platform import Platform, PlatformAccount
+from bot.sending.platform import Platform, PlatformAccount
 from provider.errors import ProviderError
 from provider.legacy import STATE_BATCH_LIMIT, LegacyChannel, LegacyClient, LegacyState
 from provider.legacy import LegacyStatus as Status
@@ -34,7 +34,7 @@ def observed(send: Send, state: LegacyState) -> list[NewStatusEvent]:
     Per channel, ``send`` means "not sent yet": it is recorded only for a channel the
     cascade has reached (every earlier channel failed for good), so a later step does
     not look started while an earlier one runs. GET answers the overall state alone;
-    GET sends have one step (`bot.legacy`), whose state the overall one then is (a
+    GET sends have one step (`bot.sending.legacy_fit`), whose state the overall one then is (a
     cascade sent before its account moved to GET gets the final state on its last step).
     """
     steps = [LegacyChannel(s.lower()) for s in send.steps if s.lower() in _CHANNEL_NAMES]

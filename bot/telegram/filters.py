@@ -9,8 +9,8 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject
 
-from bot.callbacks import FormCallback
-from bot.forms import active_draft
+from bot.sending.form_state import active_draft
+from bot.telegram.callbacks import FormCallback
 from storage import Operator, Role
 
 

@@ -1,27 +1,5 @@
-"""The report writer in a process of its own: the receiver parses nothing and stores nothing.
-
-CPython runs one thread at a time, so in the bot's process every report's parsing,
-validation, scrubbing and recording competed with aiohttp (and with Telegram) for one
-core. Here the receiver only checks the path and forwards each request's body; a child
-process (``python -m bot.writer_process``) parses, validates and stores it with the group
-commit of :class:`~bot.report_writer.ReportStore`, and answers when it is durable, so a 200
-still means "in the database".
-
-Protocol, over the child's stdin and stdout:
-
-* the first line is the configuration (JSON): database path, busy timeout, literal secrets
-  for the scrubber (the bot token and passwords: never in its argv; its environment is the
-  bot's without the variables whose names look sensitive), log level;
-* then one frame per request: ``<request id> <body length>\\n`` and the body, as posted;
-* each answer is one line: ``<request id> <status> <reports stored> <changed 0|1>``, then
-  for a 400/500/503 a space and the reason as a JSON string (200, 400, 500 or 503).
-
-The child stops when its stdin closes (the bot stopped, or died: it never outlives the bot)
-after answering what it has read. The bot starts it with the receiver (in the background:
-a report that comes first waits for it), and again a second after it died; requests in
-flight when it dies, and those that come before the new one runs, get 503 (the platform
-posts them again). ``GET /health`` shows its state as ``reports``.
-"""
+"""The bot's side of the report writer: starts the child process, forwards each request's
+body, matches the answers to the requests, and starts it again if it died."""
 
 from __future__ import annotations
 
@@ -33,16 +11,15 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict
 from itertools import count
-from typing import BinaryIO, Final
+from typing import Final
 
-from bot.report_writer import Answer, ReportStore
+from bot.reports.store import Answer
+from bot.reports.writer.protocol import WriterConfig, parse_answer
 from provider.logs import log_event
-from storage.checkpoints import WalCheckpointer
-from storage.db import connect_sync
-from storage.secrets_scrub import Scrubber, is_sensitive_key
+from storage.secrets_scrub import is_sensitive_key
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +34,6 @@ it). By default glibc gives memory freed at the top of the heap back to the syst
 SQLite statements allocate and free ~0.5 MiB (the page caches of their temporary
 b-trees), and each read of the pipe 1 MiB, so every transaction mapped fresh pages and
 took ~90 page faults: ~10 % of the child's time. Up to 32 MiB stay with it instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class WriterConfig:
-    database: str
-    busy_timeout: float
-    literal_secrets: Sequence[str]
-    log_level: str = "INFO"
 
 
 # --- the bot's side ----------------------------------------------------------------------
@@ -146,7 +115,7 @@ class WriterProcess:
                 self._process = await asyncio.create_subprocess_exec(
                     sys.executable,
                     "-m",
-                    __name__,
+                    "bot.reports.writer",
                     stdin=asyncio.subprocess.PIPE,
                     stdout=asyncio.subprocess.PIPE,
                     env=child_environment(os.environ),
@@ -175,7 +144,7 @@ class WriterProcess:
             while chunk := await stdout.read(1 << 16):
                 *lines, unfinished = (unfinished + chunk).split(b"\n")
                 for line in lines:
-                    request_id, answer = _parse_answer(line)
+                    request_id, answer = parse_answer(line)
                     future = self._pending.pop(request_id, None)
                     if future is not None and not future.done():
                         future.set_result(answer)
@@ -249,103 +218,3 @@ def _kill(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signal.SIGKILL)
-
-
-# --- the child -----------------------------------------------------------------------------
-#
-# Synchronous on purpose: it does one thing at a time, and a thread or an event loop would
-# only add hand-overs. Whatever arrived while a transaction ran is the next transaction.
-
-
-class _Frames:
-    """Frames from a pipe: blocks for the first, then takes every frame already there."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._buffer = bytearray()
-
-    def _fill(self) -> bool:
-        chunk = os.read(self._fd, 1 << 20)
-        self._buffer += chunk
-        return bool(chunk)
-
-    def line(self) -> bytes:
-        while (end := self._buffer.find(b"\n")) < 0:
-            if not self._fill():
-                raise EOFError("stdin closed before the configuration")
-        line = bytes(self._buffer[:end])
-        del self._buffer[: end + 1]
-        return line
-
-    def available(self) -> list[tuple[int, bytes]]:
-        """The next frames; empty once stdin is closed (an unfinished frame is dropped: its
-        sender is gone)."""
-        frames = self._complete()
-        while not frames and self._fill():
-            frames = self._complete()
-        return frames
-
-    def _complete(self) -> list[tuple[int, bytes]]:
-        frames = []
-        while (end := self._buffer.find(b"\n")) >= 0:
-            request_id, size = (int(part) for part in self._buffer[:end].split())
-            if len(self._buffer) < end + 1 + size:
-                break
-            frames.append((request_id, bytes(self._buffer[end + 1 : end + 1 + size])))
-            del self._buffer[: end + 1 + size]
-        return frames
-
-
-def _answer_line(request_id: int, answer: Answer) -> bytes:
-    line = b"%d %d %d %d" % (request_id, answer.status, answer.stored, answer.changed)
-    if answer.reason is not None:
-        line += b" " + json.dumps(answer.reason).encode()
-    return line + b"\n"
-
-
-def _parse_answer(line: bytes) -> tuple[int, Answer]:
-    request_id, status, stored, changed, *reason = line.split(b" ", 4)
-    return int(request_id), Answer(
-        status=int(status),
-        reason=str(json.loads(reason[0])) if reason else None,
-        stored=int(stored),
-        changed=changed == b"1",
-    )
-
-
-def serve(stdin: int, stdout: BinaryIO) -> None:
-    frames = _Frames(stdin)
-    config = WriterConfig(**json.loads(frames.line()))
-    logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    connection = connect_sync(config.database, busy_timeout=config.busy_timeout)
-    checkpointer = WalCheckpointer(connection, config.database, busy_timeout=config.busy_timeout)
-    store = ReportStore(connection, Scrubber(config.literal_secrets))
-    try:
-        while batch := frames.available():
-            with checkpointer.writing():
-                answers = store.store([body for _, body in batch])
-            checkpointer.poke()
-            stdout.write(
-                b"".join(
-                    _answer_line(request_id, answer)
-                    for (request_id, _), answer in zip(batch, answers, strict=True)
-                )
-            )
-            stdout.flush()
-    finally:
-        store.flush_log()
-        checkpointer.close()
-        connection.close()
-
-
-def main() -> None:
-    serve(sys.stdin.fileno(), sys.stdout.buffer)
-
-
-if __name__ == "__main__":
-    main()
-
-
-__all__ = ["WriterConfig", "WriterProcess", "child_environment", "main", "serve"]

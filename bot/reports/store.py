@@ -1,6 +1,6 @@
 """Storing delivery reports: parsing, validation and the group commit.
 
-Runs in the report writer's process (:mod:`bot.writer_process`), which hands
+Runs in the report writer's process (:mod:`bot.reports.writer.client`), which hands
 :meth:`ReportStore.store` the bodies of every request that arrived meanwhile. They are
 recorded in ONE transaction (group commit) and each answer says what the receiver tells
 the platform: 200 once the request's reports are durable, 400 with the reason for a

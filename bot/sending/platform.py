@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 import httpx
 
-from bot.legacy import LEGACY_CHANNELS, Refusal, chain_refusal
+from bot.sending.legacy_fit import LEGACY_CHANNELS, Refusal, chain_refusal
 from bot.settings import AccountConfig, ProviderApi
 from provider.account_http import RetryPolicy
 from provider.channels import MessageType

@@ -9,9 +9,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
-from bot.access import AccessService
-from bot.i18n import Translator
-from bot.languages import Languages
+from bot.people.access import AccessService
+from bot.people.languages import Languages
+from bot.ui.i18n import Translator
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class I18nMiddleware(BaseMiddleware):
-    """Puts `t` (a Translator in the person's language, see `bot.languages`) in the data."""
+    """Puts `t` (a Translator in the person's language, see `bot.people.languages`) in the data."""
 
     def __init__(self, languages: Languages) -> None:
         self._languages = languages

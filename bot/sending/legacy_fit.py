@@ -29,7 +29,7 @@ from enum import StrEnum
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from bot.drafts import Draft, StepDraft
+from bot.sending.drafts import Draft, StepDraft
 from bot.settings import ProviderApi
 from provider.channels import CHANNEL_RULES, MINUTE, CascadeState, MessageType
 from provider.legacy import LegacySendRequest

@@ -16,11 +16,11 @@ from typing import Any
 from aiogram import Bot
 
 from bot.app import Services, literal_secrets
-from bot.notifier import CardNotifier, RateLimiter
-from bot.poller import LegacyPoller
-from bot.receiver import ReportReceiver, report_url
+from bot.reports.notifier import CardNotifier, RateLimiter
+from bot.reports.poller import LegacyPoller
+from bot.reports.receiver import ReportReceiver, report_url
+from bot.reports.writer.protocol import WriterConfig
 from bot.settings import ConfigError, Settings, split_listen
-from bot.writer_process import WriterConfig
 from serving import start_site, why_not_bound
 from storage import KeyValueRepository, OutboxRepository
 
