@@ -20,7 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from bench._proc import announce_ready, wait_for_termination
-from bot.reports.receiver import REPORTS_PATH, ReportReceiver
+from bot.reports.receiver import ReportReceiver
+from bot.reports.urls import REPORTS_PATH
 from bot.reports.writer.protocol import WriterConfig
 from storage import DEFAULT_BUSY_TIMEOUT, Database
 

@@ -30,7 +30,7 @@ from statistics import median
 from bench._http import LoadResult, post_request, run_load
 from bench._proc import busy_seconds, server_process
 from bench.data import encode, expected_key, make_sends, make_traffic, store_sends
-from bot.reports.receiver import REPORTS_PATH
+from bot.reports.urls import REPORTS_PATH
 from storage import Database
 
 HOST = "127.0.0.1"

@@ -1,4 +1,11 @@
-"""Wiring: the long-lived services and the dispatcher, shared by `python -m bot` and tests."""
+"""Wiring: everything the bot runs, opened in order and closed in reverse.
+
+`running_desk` is the one wiring, used by `python -m bot` and by the tests alike: the
+database, the platform's clients, the services, the status pipeline and the dispatcher.
+What is outside the services comes in from the entry point: the router tree (handlers
+depend on bot, not the other way round) and the emulators' URLs (starting the playground
+or the sandbox is the entry point's business).
+"""
 
 from __future__ import annotations
 
@@ -6,22 +13,24 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.strategy import FSMStrategy
-from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot.people.access import AccessService
 from bot.people.languages import Languages
+from bot.reports.notifier import CardNotifier, RateLimiter
+from bot.reports.pipeline import Pipeline, status_pipeline
 from bot.sending.platform import Platform, open_platform
 from bot.sending.service import SendService
-from bot.settings import Settings
+from bot.settings import Settings, literal_secrets
+from bot.telegram.commands import register_commands
 from bot.telegram.middlewares import AccessMiddleware, I18nMiddleware
-from bot.ui.i18n import LANGUAGES, Catalogs
+from bot.telegram.session import make_bot
+from bot.ui.i18n import Catalogs
 from bot.ui.lookups import SendViews
 from bot.ui.timefmt import TimeFormat
-from handlers import setup_routers
 from storage import (
     AccountRepository,
     AuditRepository,
@@ -29,55 +38,84 @@ from storage import (
     InviteRepository,
     KeyValueRepository,
     OperatorRepository,
+    OutboxRepository,
     OutsideReportRepository,
     SendRepository,
     StatusRepository,
 )
 from storage.fsm import SQLiteStorage
 
-COMMANDS = (
-    "send",
-    "sms",
-    "flashcall",
-    "cascade",
-    "status",
-    "history",
-    "trace",
-    "cancel",
-    "lang",
-    "help",
-)
+
+@dataclass(frozen=True, slots=True)
+class TelegramEndpoint:
+    """Where the Bot API is (Telegram, or the playground) and the bot's token there."""
+
+    token: str
+    api_url: str
 
 
 @dataclass(frozen=True, slots=True)
-class Services:
-    """Everything handlers receive besides the update: opened once, closed once."""
+class Stores:
+    """The database and its repositories, opened once."""
 
     db: Database
-    platform: Platform
-    access: AccessService
-    sending: SendService
     sends: SendRepository
     statuses: StatusRepository
     outside_reports: OutsideReportRepository
     audit: AuditRepository
     preferences: KeyValueRepository
-    catalogs: Catalogs
-    fsm_storage: BaseStorage
+    fsm: BaseStorage
+
+    @classmethod
+    def of(cls, db: Database) -> Stores:
+        return cls(
+            db=db,
+            sends=SendRepository(db),
+            statuses=StatusRepository(db),
+            outside_reports=OutsideReportRepository(db),
+            audit=AuditRepository(db),
+            preferences=KeyValueRepository(db),
+            fsm=SQLiteStorage(db),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers receive besides the update (the dispatcher's workflow data)."""
+
+    platform: Platform
+    access: AccessService
+    sending: SendService
     views: SendViews
     languages: Languages
+    flashcall_ttl_minutes: int
 
 
-def literal_secrets(settings: Settings) -> list[str]:
-    """What the storage scrubber removes wherever it appears: passwords and the bot token."""
-    secrets = [a.password.get_secret_value() for a in settings.accounts if not a.is_sandbox]
-    if settings.telegram.bot_token is not None:
-        secrets.append(settings.telegram.bot_token.get_secret_value())
-    return secrets
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """The running bot: what `running_desk` opened, for polling (and for tests to look at)."""
+
+    settings: Settings
+    stores: Stores
+    services: Services
+    pipeline: Pipeline
+    dispatcher: Dispatcher
+    bot: Bot
+    """The conversations' Bot (waits out flood limits); the cards have one of their own."""
 
 
 @asynccontextmanager
-async def open_services(settings: Settings, *, sandbox_url: str | None) -> AsyncIterator[Services]:
+async def running_desk(
+    settings: Settings,
+    telegram: TelegramEndpoint,
+    *,
+    routers: Router,
+    sandbox_url: str | None,
+    limiter: RateLimiter | None = None,
+) -> AsyncIterator[Desk]:
+    """Everything but the polling, running until the block is left. `routers` is the tree of
+    conversations (`handlers.setup_routers()`); `sandbox_url` is where the sandbox accounts
+    send (None when there are none)."""
     async with AsyncExitStack() as stack:
         db = await Database.open(
             settings.storage.database_path,
@@ -85,6 +123,7 @@ async def open_services(settings: Settings, *, sandbox_url: str | None) -> Async
             literal_secrets=literal_secrets(settings),
         )
         stack.push_async_callback(db.close)
+        stores = Stores.of(db)
         platform = await stack.enter_async_context(
             open_platform(
                 settings.accounts,
@@ -94,37 +133,62 @@ async def open_services(settings: Settings, *, sandbox_url: str | None) -> Async
                 attempts=settings.provider.provider_attempts,
             )
         )
-        sends = SendRepository(db)
-        statuses = StatusRepository(db)
-        outside = OutsideReportRepository(db)
-        audit = AuditRepository(db)
         access = AccessService(
             OperatorRepository(db), InviteRepository(db), settings.telegram.admin_ids
         )
         await access.bootstrap_admins()
         catalogs = Catalogs(default=settings.telegram.default_language or "ru")
-        preferences = KeyValueRepository(db)
-        yield Services(
-            db=db,
+        languages = Languages(catalogs, stores.preferences, settings.telegram.default_language)
+        views = SendViews(
+            platform,
+            stores.sends,
+            stores.statuses,
+            stores.outside_reports,
+            TimeFormat(settings.telegram.zone),
+        )
+        bot = make_bot(telegram.token, telegram.api_url, wait_out_flood_limits=True)
+        stack.push_async_callback(bot.session.close)
+        cards_bot = make_bot(telegram.token, telegram.api_url, wait_out_flood_limits=False)
+        stack.push_async_callback(cards_bot.session.close)
+        notifier = CardNotifier(
+            cards_bot,
+            OutboxRepository(db),
+            stores.sends,
+            views,
+            access,
+            languages,
+            limiter=limiter,
+        )
+        pipeline = await stack.enter_async_context(
+            status_pipeline(
+                settings, db=db, platform=platform, notifier=notifier, telegram=cards_bot
+            )
+        )
+        sending = SendService(
+            platform,
+            stores.sends,
+            stores.audit,
+            report_urls=pipeline.report_urls,
+            on_card_posted=notifier.wake,
+        )
+        await sending.recover_interrupted()
+        services = Services(
             platform=platform,
             access=access,
-            sending=SendService(platform, sends, audit),
-            sends=sends,
-            statuses=statuses,
-            outside_reports=outside,
-            audit=audit,
-            preferences=preferences,
-            catalogs=catalogs,
-            fsm_storage=SQLiteStorage(db),
-            views=SendViews(platform, sends, statuses, outside, TimeFormat(settings.telegram.zone)),
-            languages=Languages(catalogs, preferences, settings.telegram.default_language),
+            sending=sending,
+            views=views,
+            languages=languages,
+            flashcall_ttl_minutes=settings.provider.flashcall_ttl_minutes,
         )
+        dispatcher = create_dispatcher(services, stores.fsm, routers)
+        await register_commands(bot, catalogs)
+        yield Desk(settings, stores, services, pipeline, dispatcher, bot)
 
 
-def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
+def create_dispatcher(services: Services, fsm: BaseStorage, routers: Router) -> Dispatcher:
     """The dispatcher with its routers, middlewares and services (as handler parameters)."""
     dp = Dispatcher(
-        storage=services.fsm_storage,
+        storage=fsm,
         # One form per person per chat: in an on-call group everyone has their own.
         fsm_strategy=FSMStrategy.USER_IN_CHAT,
         # Updates of one person in one chat are handled one at a time: a double tap on ✅
@@ -133,33 +197,14 @@ def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
         platform=services.platform,
         access=services.access,
         sending=services.sending,
-        sends=services.sends,
-        statuses=services.statuses,
-        outside_reports=services.outside_reports,
-        audit=services.audit,
-        preferences=services.preferences,
-        catalogs=services.catalogs,
-        languages=services.languages,
         views=services.views,
-        flashcall_ttl_minutes=settings.provider.flashcall_ttl_minutes,
+        languages=services.languages,
+        flashcall_ttl_minutes=services.flashcall_ttl_minutes,
     )
     i18n = I18nMiddleware(services.languages)
     access = AccessMiddleware(services.access)
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(i18n)
         observer.outer_middleware(access)
-    dp.include_router(setup_routers())
+    dp.include_router(routers)
     return dp
-
-
-async def register_commands(bot: Bot, catalogs: Catalogs) -> None:
-    """The command menu in every language (Telegram picks by the user's app language)."""
-    for language in LANGUAGES:
-        t = catalogs.get(language)
-        commands = [BotCommand(command=c, description=t("command-" + c)) for c in COMMANDS]
-        await bot.set_my_commands(commands, BotCommandScopeDefault(), language_code=language)
-    t = catalogs.get(catalogs.default)
-    await bot.set_my_commands(
-        [BotCommand(command=c, description=t("command-" + c)) for c in COMMANDS],
-        BotCommandScopeDefault(),
-    )

@@ -250,6 +250,14 @@ def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConf
     return accounts
 
 
+def literal_secrets(settings: Settings) -> list[str]:
+    """What the storage scrubber removes wherever it appears: passwords and the bot token."""
+    secrets = [a.password.get_secret_value() for a in settings.accounts if not a.is_sandbox]
+    if settings.telegram.bot_token is not None:
+        secrets.append(settings.telegram.bot_token.get_secret_value())
+    return secrets
+
+
 class Settings(BaseModel):
     """Everything main() needs, loaded and checked at once."""
 
@@ -258,6 +266,11 @@ class Settings(BaseModel):
     provider: ProviderSettings
     reports: ReportSettings
     accounts: list[AccountConfig]
+
+    def with_admins(self, admin_ids: list[int]) -> Settings:
+        """These settings with other bootstrap admins (the playground's user by default)."""
+        telegram = self.telegram.model_copy(update={"admin_ids": admin_ids})
+        return self.model_copy(update={"telegram": telegram})
 
     @classmethod
     def load(cls, environ: dict[str, str]) -> Settings:

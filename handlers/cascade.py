@@ -2,8 +2,8 @@
 
 The builder (add, move up, remove a step, switch a step's condition) works on the form
 card itself; the platform's rules are explained when an edit would break them. An account
-on the legacy API sends only chains of Viber and SMS, each once (`bot.sending.legacy_fit`): other
-presets and steps are refused with the reason before anything is stored.
+on the legacy API sends only chains of Viber and SMS, each once (`bot.sending.legacy_fit`):
+other presets and steps are refused with the reason before anything is stored.
 """
 
 from __future__ import annotations
@@ -13,26 +13,25 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.sending.cascades import (
     PRESETS,
     CascadeRuleError,
-    add_step,
-    move_up,
-    preset_steps,
-    remove_step,
-    toggle_state,
+    CascadeStepRefused,
+    builder_steps,
+    edit_chain,
 )
 from bot.sending.drafts import Draft, StepDraft
-from bot.sending.form_state import active_draft, load_draft, render_form, save_draft
-from bot.sending.legacy_fit import fitted_steps
-from bot.sending.platform import Platform, PlatformAccount
+from bot.sending.form_state import load_draft, save_draft
+from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
+from bot.telegram.filters import ActiveForm
+from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.replies import read_phone, show_form, update_form
+from bot.ui.cards import chain_label
 from bot.ui.i18n import Translator
-from handlers.flashcall import random_code, refusal_text
-from handlers.form import edit_card, read_phone, show_form
+from bot.ui.refusals import refusal_text
 from provider.channels import CHANNEL_RULES, MessageType
 
 BUILDER = "builder"
@@ -52,34 +51,32 @@ async def start(message: Message, state: FSMContext, platform: Platform, t: Tran
     )
     await save_draft(state, draft)
     await state.set_state(CascadeFlow.preset)
-    builder = InlineKeyboardBuilder()
-    for name, channels in PRESETS.items():
-        builder.button(
-            text=" → ".join(CHANNEL_RULES[c].label for c in channels),
-            callback_data=FormCallback(form=draft.form_id, action=FormAction.PRESET, value=name),
+    choices = [
+        (
+            chain_label(channels),
+            FormCallback(form=draft.form_id, action=FormAction.PRESET, value=name),
         )
-    builder.button(
-        text=t("cascade-builder"),
-        callback_data=FormCallback(form=draft.form_id, action=FormAction.PRESET, value=BUILDER),
+        for name, channels in PRESETS.items()
+    ]
+    choices.append(
+        (
+            t("cascade-builder"),
+            FormCallback(form=draft.form_id, action=FormAction.PRESET, value=BUILDER),
+        )
     )
-    builder.adjust(1)
-    await message.answer(t("cascade-choose"), reply_markup=builder.as_markup())
+    await message.answer(t("cascade-choose"), reply_markup=choice_keyboard(choices, width=1))
 
 
 async def preset_chosen(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     platform: Platform,
     t: Translator,
 ) -> None:
-    draft = await active_draft(state, callback_data.form)
     name = callback_data.value
-    if (
-        draft is None
-        or (name not in PRESETS and name != BUILDER)
-        or not isinstance(query.message, Message)
-    ):
+    if (name not in PRESETS and name != BUILDER) or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
         return
     if name in PRESETS:
@@ -123,84 +120,55 @@ async def text_typed(
         return
     preset = str((await state.get_data()).get(PRESET_KEY, BUILDER))
     account = platform.get(draft.account)
-    sender = next(iter(account.senders), None)
-    text = message.text or ""
-    if preset in PRESETS:
-        steps = preset_steps(preset, text, random_code(), sender)
-    else:
-        steps = [StepDraft(channel=MessageType.SMS, text=text, sender=sender, ttl_seconds=3600)]
-    draft = draft.model_copy(update={"steps": _fitted(account, steps)})
-    await show_form(message, draft, state, platform, sending, t)
-
-
-def _fitted(account: PlatformAccount, steps: list[StepDraft]) -> list[StepDraft]:
-    return fitted_steps(steps) if account.is_legacy else steps
+    steps = builder_steps(preset if preset in PRESETS else None, message.text or "", account)
+    await show_form(message, draft.model_copy(update={"steps": steps}), state, platform, sending, t)
 
 
 async def builder_edit(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await active_draft(state, callback_data.form)
-    if draft is None or draft.kind != "cascade":
+    if draft.kind != "cascade":
         await query.answer(t("form-stale"), show_alert=True)
         return
-    operation, _, argument = callback_data.value.partition(".")
     account = platform.get(draft.account)
-    if operation == "add" and not argument:
+    if callback_data.value == "add":
         await query.answer()
-        await _offer_channels(query, draft, account, t)
+        await _offer_channels(query, draft, account.channels)
         return
-    sender = next(iter(account.senders), None)
-    index = int(argument) if argument.isdigit() else -1
     try:
-        if operation == "add" and argument in MessageType.__members__:
-            code = next(
-                (s.text for s in draft.steps if s.channel is MessageType.FLASHINGCALL and s.text),
-                random_code(),
-            )
-            longer = add_step(draft, MessageType(argument), code, sender)
-            refusal = account.chain_refusal([s.channel for s in longer.steps])
-            if refusal is not None:
-                await query.answer(t(refusal.key, **refusal.params)[:190], show_alert=True)
-                return
-            draft = longer.model_copy(update={"steps": _fitted(account, longer.steps)})
-        elif operation == "del":
-            draft = remove_step(draft, index)
-        elif operation == "up":
-            draft = move_up(draft, index)
-        elif operation == "state":
-            draft = toggle_state(draft, index)
+        draft = edit_chain(draft, callback_data.value, account)
+    except CascadeStepRefused as exc:
+        refusal = exc.refusal
+        await query.answer(t(refusal.key, **refusal.params)[:190], show_alert=True)
+        return
     except CascadeRuleError as exc:
         await query.answer(
             t("cascade-read-impossible", previous=CHANNEL_RULES[exc.previous].label),
             show_alert=True,
         )
         return
-    await save_draft(state, draft)
-    await query.answer()
-    await edit_card(query, render_form(draft, platform, sending, t))
+    await update_form(query, draft, state, platform, sending, t)
 
 
 async def _offer_channels(
-    query: CallbackQuery, draft: Draft, account: PlatformAccount, t: Translator
+    query: CallbackQuery, draft: Draft, channels: tuple[MessageType, ...]
 ) -> None:
     if not isinstance(query.message, Message):
         return
-    builder = InlineKeyboardBuilder()
-    for channel in account.channels:
-        builder.button(
-            text="➕ " + CHANNEL_RULES[channel].label,
-            callback_data=FormCallback(
-                form=draft.form_id, action=FormAction.STEP, value=f"add.{channel.value}"
-            ),
+    choices = [
+        (
+            "➕ " + CHANNEL_RULES[channel].label,
+            FormCallback(form=draft.form_id, action=FormAction.STEP, value=f"add.{channel.value}"),
         )
-    builder.adjust(3)
-    await query.message.edit_reply_markup(reply_markup=builder.as_markup())
+        for channel in channels
+    ]
+    await query.message.edit_reply_markup(reply_markup=choice_keyboard(choices, width=3))
 
 
 def create_router() -> Router:
@@ -208,9 +176,14 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(start, Command("cascade"))
     router.callback_query.register(
-        preset_chosen, CascadeFlow.preset, FormCallback.filter(F.action == FormAction.PRESET)
+        preset_chosen,
+        CascadeFlow.preset,
+        FormCallback.filter(F.action == FormAction.PRESET),
+        ActiveForm(),
     )
     router.message.register(phone_typed, CascadeFlow.phone, F.text)
     router.message.register(text_typed, CascadeFlow.text, F.text)
-    router.callback_query.register(builder_edit, FormCallback.filter(F.action == FormAction.STEP))
+    router.callback_query.register(
+        builder_edit, FormCallback.filter(F.action == FormAction.STEP), ActiveForm()
+    )
     return router

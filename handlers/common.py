@@ -6,11 +6,11 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.people.access import AccessService
 from bot.people.languages import Languages
 from bot.telegram.callbacks import LanguageCallback
+from bot.telegram.keyboards import choice_keyboard
 from bot.ui.i18n import LANGUAGES, Translator
 from storage import InviteRejection, Operator
 
@@ -52,12 +52,12 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
 
 
 async def choose_language(message: Message, t: Translator) -> None:
-    builder = InlineKeyboardBuilder()
-    for language in LANGUAGES:
-        builder.button(
-            text=t("language-" + language), callback_data=LanguageCallback(language=language)
-        )
-    await message.answer(t("language-choose"), reply_markup=builder.as_markup())
+    choices = [
+        (t("language-" + language), LanguageCallback(language=language)) for language in LANGUAGES
+    ]
+    await message.answer(
+        t("language-choose"), reply_markup=choice_keyboard(choices, width=len(LANGUAGES))
+    )
 
 
 async def set_language(

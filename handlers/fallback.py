@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.telegram.callbacks import FormCallback
 from bot.ui.i18n import Translator
 from storage import Operator
 
@@ -22,6 +23,11 @@ async def unknown(message: Message, operator: Operator, t: Translator) -> None:
         await message.answer(t("no-form"))
 
 
+async def stale_form(query: CallbackQuery, t: Translator) -> None:
+    """A button of a form that is gone: sent, cancelled, replaced, or someone else's."""
+    await query.answer(t("form-stale"), show_alert=True)
+
+
 async def stale_button(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t("button-stale"), show_alert=True)
 
@@ -30,5 +36,6 @@ def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
     router.message.register(unknown)
+    router.callback_query.register(stale_form, FormCallback.filter())
     router.callback_query.register(stale_button)
     return router

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Sequence
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.sending.codes import code_from_argument
 from bot.sending.drafts import Draft, StepDraft
 from bot.sending.parsing import split_phone_and_code
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
-from bot.ui.i18n import Html, Translator
-from handlers.form import show_form
-from provider.channels import FLASHCALL_CODE_LENGTHS, MessageType
-
-DEFAULT_CODE_LENGTH = 4
-
-
-def random_code(length: int = DEFAULT_CODE_LENGTH) -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(length))
-
-
-def refusal_text(
-    command: str, platform: Platform, channels: Sequence[MessageType], t: Translator
-) -> str:
-    """Why no account can send this chain, in the words of the default account's refusal."""
-    refusal = platform.default.chain_refusal(channels)
-    reason = t(refusal.key, **refusal.params) if refusal else ""
-    return t("api-refused", command=command, reason=Html(reason))
+from bot.telegram.replies import show_form
+from bot.ui.i18n import Translator
+from bot.ui.refusals import refusal_text
+from provider.channels import MessageType
 
 
 async def flashcall(
@@ -47,12 +31,9 @@ async def flashcall(
     if parsed is None:
         await message.answer(t("flashcall-usage"))
         return
-    phone, code = parsed
-    if code is not None and code.lower() in ("6", "6digits", "long"):
-        code = random_code(6)
-    elif code is None:
-        code = random_code()
-    elif not (code.isascii() and code.isdigit() and len(code) in FLASHCALL_CODE_LENGTHS):
+    phone, argument = parsed
+    code = code_from_argument(argument)
+    if code is None:
         await message.answer(t("error-code"))
         return
     account = platform.for_chain([MessageType.FLASHINGCALL])

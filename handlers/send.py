@@ -7,18 +7,20 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.sending.drafts import Draft, StepDraft
-from bot.sending.form_state import active_draft, load_draft, save_draft
+from bot.sending.drafts import Draft, StepDraft, content_from_text
+from bot.sending.form_state import load_draft, save_draft
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
+from bot.telegram.filters import ActiveForm
+from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.replies import read_phone, show_form
 from bot.ui.i18n import Translator
-from handlers.form import read_phone, show_form
+from bot.ui.lookups import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.phone import format_international
-from storage import Operator, SendRepository
+from storage import Operator
 
 RECENT_KEY = "recent"
 RECENT_SHOWN = 4
@@ -34,6 +36,17 @@ class SendFlow(StatesGroup):
     content = State()
 
 
+def _choice(draft: Draft, action: FormAction, value: str) -> FormCallback:
+    return FormCallback(form=draft.form_id, action=action, value=value)
+
+
+def _picked(callback_data: FormCallback, count: int) -> int | None:
+    """The index a choice button carries, if it is one of `count` choices."""
+    value = callback_data.value
+    index = int(value) if value.isdigit() else -1
+    return index if 0 <= index < count else None
+
+
 async def start(message: Message, state: FSMContext, platform: Platform, t: Translator) -> None:
     await state.clear()
     draft = Draft(
@@ -42,31 +55,27 @@ async def start(message: Message, state: FSMContext, platform: Platform, t: Tran
     await save_draft(state, draft)
     if platform.several:
         await state.set_state(SendFlow.account)
-        builder = InlineKeyboardBuilder()
-        for index, account in enumerate(platform.accounts):
-            builder.button(
-                text=account.name,
-                callback_data=FormCallback(
-                    form=draft.form_id, action=FormAction.ACCOUNT, value=str(index)
-                ),
-            )
-        builder.adjust(2)
-        await message.answer(t("send-choose-account"), reply_markup=builder.as_markup())
+        accounts = [
+            (account.name, _choice(draft, FormAction.ACCOUNT, str(index)))
+            for index, account in enumerate(platform.accounts)
+        ]
+        keyboard = choice_keyboard(accounts, width=2)
+        await message.answer(t("send-choose-account"), reply_markup=keyboard)
         return
     await _ask_channel(message, draft, state, platform, t)
 
 
 async def account_chosen(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     platform: Platform,
     t: Translator,
 ) -> None:
-    draft = await active_draft(state, callback_data.form)
     accounts = platform.accounts
-    index = int(callback_data.value) if callback_data.value.isdigit() else -1
-    if draft is None or not 0 <= index < len(accounts) or not isinstance(query.message, Message):
+    index = _picked(callback_data, len(accounts))
+    if index is None or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
         return
     await query.answer()
@@ -79,34 +88,26 @@ async def _ask_channel(
 ) -> None:
     await save_draft(state, draft)
     await state.set_state(SendFlow.channel)
-    channels = [c for c in platform.get(draft.account).channels if c in ONE_TAP_CHANNELS]
-    builder = InlineKeyboardBuilder()
-    for channel in channels:
-        builder.button(
-            text=CHANNEL_RULES[channel].label,
-            callback_data=FormCallback(
-                form=draft.form_id, action=FormAction.CHANNEL, value=channel.value
-            ),
-        )
-    builder.adjust(3)
-    await message.answer(t("send-choose-channel"), reply_markup=builder.as_markup())
+    channels = [
+        (CHANNEL_RULES[channel].label, _choice(draft, FormAction.CHANNEL, channel.value))
+        for channel in platform.get(draft.account).channels
+        if channel in ONE_TAP_CHANNELS
+    ]
+    keyboard = choice_keyboard(channels, width=3)
+    await message.answer(t("send-choose-channel"), reply_markup=keyboard)
 
 
 async def channel_chosen(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     operator: Operator,
     platform: Platform,
-    sends: SendRepository,
+    views: SendViews,
     t: Translator,
 ) -> None:
-    draft = await active_draft(state, callback_data.form)
-    if (
-        draft is None
-        or callback_data.value not in ONE_TAP_CHANNELS
-        or not isinstance(query.message, Message)
-    ):
+    if callback_data.value not in ONE_TAP_CHANNELS or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
         return
     channel = MessageType(callback_data.value)
@@ -119,43 +120,30 @@ async def channel_chosen(
     draft = draft.model_copy(update={"steps": [StepDraft(channel=channel)]})
     await save_draft(state, draft)
     await state.set_state(SendFlow.phone)
-    recent = await _recent_numbers(sends, operator)
+    recent = await views.recent_numbers(operator, count=RECENT_SHOWN)
     await state.update_data({RECENT_KEY: recent})
-    builder = InlineKeyboardBuilder()
-    for index, number in enumerate(recent):
-        builder.button(
-            text=format_international(number),
-            callback_data=FormCallback(
-                form=draft.form_id, action=FormAction.PHONE, value=str(index)
-            ),
-        )
-    builder.adjust(1)
+    numbers = [
+        (format_international(number), _choice(draft, FormAction.PHONE, str(index)))
+        for index, number in enumerate(recent)
+    ]
     await query.message.answer(
         t("send-ask-phone", channel=CHANNEL_RULES[channel].label),
-        reply_markup=builder.as_markup() if recent else None,
+        reply_markup=choice_keyboard(numbers, width=1) if recent else None,
     )
-
-
-async def _recent_numbers(sends: SendRepository, operator: Operator) -> list[str]:
-    numbers: list[str] = []
-    for send in await sends.recent_for_operator(operator.user_id, limit=20):
-        if send.destination not in numbers:
-            numbers.append(send.destination)
-    return numbers[:RECENT_SHOWN]
 
 
 async def recent_phone_chosen(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await active_draft(state, callback_data.form)
     recent = list((await state.get_data()).get(RECENT_KEY, []))
-    index = int(callback_data.value) if callback_data.value.isdigit() else -1
-    if draft is None or not 0 <= index < len(recent) or not isinstance(query.message, Message):
+    index = _picked(callback_data, len(recent))
+    if index is None or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
         return
     await query.answer()
@@ -198,31 +186,26 @@ async def _after_phone(
     await save_draft(state, draft)
     if CHANNEL_RULES[channel].sender_allowed and len(senders) > 1:
         await state.set_state(SendFlow.sender)
-        builder = InlineKeyboardBuilder()
-        for index, sender in enumerate(senders):
-            builder.button(
-                text=sender,
-                callback_data=FormCallback(
-                    form=draft.form_id, action=FormAction.PICK_SENDER, value=str(index)
-                ),
-            )
-        builder.adjust(2)
-        await message.answer(t("send-ask-sender"), reply_markup=builder.as_markup())
+        choices = [
+            (sender, _choice(draft, FormAction.PICK_SENDER, str(index)))
+            for index, sender in enumerate(senders)
+        ]
+        await message.answer(t("send-ask-sender"), reply_markup=choice_keyboard(choices, width=2))
         return
     await _ask_content(message, draft, state, t)
 
 
 async def sender_chosen(
     query: CallbackQuery,
+    draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
     platform: Platform,
     t: Translator,
 ) -> None:
-    draft = await active_draft(state, callback_data.form)
-    senders = platform.get(draft.account).senders if draft else []
-    index = int(callback_data.value) if callback_data.value.isdigit() else -1
-    if draft is None or not 0 <= index < len(senders) or not isinstance(query.message, Message):
+    senders = platform.get(draft.account).senders
+    index = _picked(callback_data, len(senders))
+    if index is None or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
         return
     await query.answer()
@@ -248,43 +231,24 @@ async def content_typed(
     if draft is None:
         await message.answer(t("form-stale"))
         return
-    text = message.text or ""
-    step = draft.first
-    match step.channel:
-        case MessageType.PUSH:
-            title, _, body = text.partition("\n")
-            step = step.model_copy(
-                update={"title": title.strip() if body else None, "text": (body or title).strip()}
-            )
-        case MessageType.VIBER | MessageType.WHATSAPP if _looks_like_url(text):
-            step = step.model_copy(update={"image_url": text.strip()})
-        case _:
-            step = step.model_copy(update={"text": text})
-    draft = draft.model_copy(update={"steps": [step]})
+    draft = draft.model_copy(update={"steps": [content_from_text(draft.first, message.text or "")]})
     await show_form(message, draft, state, platform, sending, t)
-
-
-def _looks_like_url(text: str) -> bool:
-    stripped = text.strip()
-    return " " not in stripped and stripped.lower().startswith(("http://", "https://"))
 
 
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
     router.message.register(start, Command("send"))
-    router.callback_query.register(
-        account_chosen, SendFlow.account, FormCallback.filter(F.action == FormAction.ACCOUNT)
+    choices = (
+        (SendFlow.account, FormAction.ACCOUNT, account_chosen),
+        (SendFlow.channel, FormAction.CHANNEL, channel_chosen),
+        (SendFlow.phone, FormAction.PHONE, recent_phone_chosen),
+        (SendFlow.sender, FormAction.PICK_SENDER, sender_chosen),
     )
-    router.callback_query.register(
-        channel_chosen, SendFlow.channel, FormCallback.filter(F.action == FormAction.CHANNEL)
-    )
-    router.callback_query.register(
-        recent_phone_chosen, SendFlow.phone, FormCallback.filter(F.action == FormAction.PHONE)
-    )
+    for step, action, handler in choices:
+        router.callback_query.register(
+            handler, step, FormCallback.filter(F.action == action), ActiveForm()
+        )
     router.message.register(phone_typed, SendFlow.phone, F.text)
-    router.callback_query.register(
-        sender_chosen, SendFlow.sender, FormCallback.filter(F.action == FormAction.PICK_SENDER)
-    )
     router.message.register(content_typed, SendFlow.content, F.text)
     return router

@@ -11,8 +11,8 @@ from bot.sending.drafts import Draft, StepDraft
 from bot.sending.parsing import split_phone_and_text
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
+from bot.telegram.replies import show_form
 from bot.ui.i18n import Translator
-from handlers.form import show_form
 from provider.channels import MessageType
 
 

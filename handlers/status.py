@@ -8,25 +8,22 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from pydantic import ValidationError
 
 from bot.people.access import SENDING_ROLES
-from bot.sending.drafts import DraftKind, draft_from_request
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import CardAction, CardCallback, HistoryCallback
+from bot.telegram.keyboards import Choice, choice_keyboard
+from bot.telegram.replies import edit_card, show_form
+from bot.ui.cards import chain_label
 from bot.ui.i18n import Translator
 from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
-from handlers.form import edit_card, show_form
-from provider.channels import CHANNEL_RULES, MessageType
 from provider.phone import PhoneNumberError, mask_phone, parse_phone
-from provider.request import SendRequest
-from storage import Operator, Role, Send, SendRepository, SendState
+from storage import Operator, Role, Send, SendState
 
 
-def _chain(send: Send) -> str:
-    return " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
+def _open(send: Send, text: str) -> Choice:
+    return text, CardCallback(send_id=send.id, action=CardAction.OPEN)
 
 
 def _line(send: Send, t: Translator, views: SendViews) -> str:
@@ -34,7 +31,7 @@ def _line(send: Send, t: Translator, views: SendViews) -> str:
         "history-line",
         id=str(send.id),
         time=views.times.day(send.created_at),
-        channels=_chain(send),
+        channels=chain_label(send.steps),
         phone=mask_phone(send.destination),
         status=send.status or send.state.value,
     )
@@ -125,22 +122,14 @@ async def _history_page(
     if not sends:
         await message.answer(t("history-empty"))
         return
-    builder = InlineKeyboardBuilder()
-    for send in sends:
-        builder.button(
-            text=f"#{send.id} {_chain(send)}",
-            callback_data=CardCallback(send_id=send.id, action=CardAction.OPEN),
-        )
+    choices = [_open(send, f"#{send.id} {chain_label(send.steps)}") for send in sends]
     if len(sends) == HISTORY_PAGE:
-        builder.button(
-            text=t("history-older"),
-            callback_data=HistoryCallback(everyone=everyone, before=sends[-1].id),
-        )
-    builder.adjust(2)
+        older = HistoryCallback(everyone=everyone, before=sends[-1].id)
+        choices.append((t("history-older"), older))
     title = t("history-title-all") if everyone else t("history-title")
     await message.answer(
         title + "\n" + "\n".join(_line(s, t, views) for s in sends),
-        reply_markup=builder.as_markup(),
+        reply_markup=choice_keyboard(choices, width=2),
     )
 
 
@@ -170,15 +159,12 @@ async def trace(message: Message, command: CommandObject, views: SendViews, t: T
         )
         for r in outside
     )
-    builder = InlineKeyboardBuilder()
-    for send in sends[:HISTORY_PAGE]:
-        builder.button(
-            text=f"#{send.id}", callback_data=CardCallback(send_id=send.id, action=CardAction.OPEN)
-        )
-    builder.adjust(4)
+    keyboard = choice_keyboard(
+        [_open(send, f"#{send.id}") for send in sends[:HISTORY_PAGE]], width=4
+    )
     await message.answer(
         t("trace-title", phone=mask_phone(phone.digits)) + "\n" + "\n".join(lines),
-        reply_markup=builder.as_markup() if sends else None,
+        reply_markup=keyboard if sends else None,
     )
 
 
@@ -227,23 +213,10 @@ async def repeat(
     send = await views.get(callback_data.send_id)
     if not await _may_send(query, operator, t):
         return
-    account = platform.by_id(send.account_id) if send is not None else None
-    if send is None or account is None or not isinstance(query.message, Message):
+    draft = sending.draft_again(send) if send is not None else None
+    if draft is None or not isinstance(query.message, Message):
         await query.answer(t("button-stale"), show_alert=True)
         return
-    try:
-        request = SendRequest.model_validate(send.request)
-    except ValidationError:
-        await query.answer(t("button-stale"), show_alert=True)
-        return
-    kind: DraftKind = (
-        "cascade"
-        if len(request.steps()) > 1 and send.channel == "CASCADE"
-        else "flashcall"
-        if send.channel == "FLASHCALL"
-        else "send"
-    )
-    draft = draft_from_request(request, account.name, kind)
     await query.answer()
     await state.clear()
     await show_form(query.message, draft, state, platform, sending, t)
@@ -255,7 +228,6 @@ async def retry(
     operator: Operator,
     views: SendViews,
     sending: SendService,
-    sends: SendRepository,
     t: Translator,
 ) -> None:
     send = await views.get(callback_data.send_id)

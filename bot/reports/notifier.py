@@ -26,10 +26,9 @@ from aiogram.types import ReplyParameters
 from bot.people.access import AccessService
 from bot.people.languages import Languages
 from bot.telegram.session import timed_answer
-from bot.ui.cards import Card
+from bot.ui.cards import Card, chain_label
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
-from provider.channels import CHANNEL_RULES, MessageType
 from provider.logs import log_event
 from provider.phone import mask_phone
 from storage import (
@@ -240,10 +239,9 @@ class CardNotifier:
         return await self._languages.for_user(send.operator_id)
 
     async def _failure_text(self, send: Send, t: Translator) -> str:
-        chain = " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
         return t(
             "alert-undelivered",
-            channels=chain,
+            channels=chain_label(send.steps),
             phone=mask_phone(send.destination),
             status=send.status or "",
             error=await self._views.failure_reason(send),

@@ -1,5 +1,6 @@
-"""The status pipeline in the bot process: the report receiver, the legacy poller (when a
-legacy account exists) and the card notifier."""
+"""The status pipeline in the bot process: the report receiver (with the report writer's
+process), the legacy poller (when a legacy account exists) and the card notifier.
+The path of a report through them: bot/reports/README.md."""
 
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ from typing import Any
 
 from aiogram import Bot
 
-from bot.app import Services, literal_secrets
-from bot.reports.notifier import CardNotifier, RateLimiter
+from bot.reports.notifier import CardNotifier
 from bot.reports.poller import LegacyPoller
-from bot.reports.receiver import ReportReceiver, report_url
+from bot.reports.receiver import ReportReceiver
+from bot.reports.urls import ReportUrls, report_url
 from bot.reports.writer.protocol import WriterConfig
-from bot.settings import ConfigError, Settings, split_listen
+from bot.sending.platform import Platform
+from bot.settings import ConfigError, Settings, literal_secrets, split_listen
 from serving import start_site, why_not_bound
-from storage import KeyValueRepository, OutboxRepository
+from storage import Database, KeyValueRepository, SendRepository, StatusRepository
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
 
@@ -32,6 +34,8 @@ class Pipeline:
     notifier: CardNotifier
     local_url: str
     """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
+    report_urls: ReportUrls
+    """The notifyUrl sends carry, by account."""
     poller: LegacyPoller | None = None
     """Running when some account uses a legacy API."""
 
@@ -56,34 +60,31 @@ async def reports_secret(settings: Settings, kv: KeyValueRepository) -> str:
 
 @asynccontextmanager
 async def status_pipeline(
-    settings: Settings, services: Services, bot: Bot, *, limiter: RateLimiter | None = None
+    settings: Settings,
+    *,
+    db: Database,
+    platform: Platform,
+    notifier: CardNotifier,
+    telegram: Bot,
 ) -> AsyncIterator[Pipeline]:
-    notifier = CardNotifier(
-        bot,
-        OutboxRepository(services.db),
-        services.sends,
-        services.views,
-        services.access,
-        services.languages,
-        limiter=limiter,
-    )
-    secret = await reports_secret(settings, services.preferences)
+    """Receive reports, poll legacy states, edit cards; stopped on leaving."""
+    secret = await reports_secret(settings, KeyValueRepository(db))
 
     async def health() -> dict[str, Any]:
         database = "ok"
         try:
-            await services.db.fetch_one("SELECT 1")
+            await db.fetch_one("SELECT 1")
         except Exception:
             database = "unavailable"
-        telegram = "ok"
+        reachable = "ok"
         try:
-            await bot.get_me()
+            await telegram.get_me()
         except Exception:
-            telegram = "unavailable"
-        return {"database": database, "telegram": telegram}
+            reachable = "unavailable"
+        return {"database": database, "telegram": reachable}
 
     writer = WriterConfig(
-        database=str(services.db.path),
+        database=str(db.path),
         busy_timeout=settings.storage.database_busy_timeout,
         literal_secrets=literal_secrets(settings),
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
@@ -106,25 +107,23 @@ async def status_pipeline(
     bound_port = runner.addresses[0][1]
     local_url = f"http://127.0.0.1:{bound_port}"
     public = settings.reports.reports_public_url
-    services.sending.set_report_urls(
+    urls = ReportUrls(
         public=report_url(public, secret) if public else None,
         local=report_url(local_url, secret),
     )
-    services.sending.on_card_posted(notifier.wake)
-    task = asyncio.create_task(notifier.run(), name="card-notifier")
-    tasks = [task]
+    tasks = [asyncio.create_task(notifier.run(), name="card-notifier")]
     poller = None
-    if services.platform.legacy_accounts:
+    if platform.legacy_accounts:
         poller = LegacyPoller(
-            services.platform,
-            services.sends,
-            services.statuses,
+            platform,
+            SendRepository(db),
+            StatusRepository(db),
             interval=settings.provider.legacy_poll_interval,
             on_change=notifier.wake,
         )
         tasks.append(asyncio.create_task(poller.run(), name="legacy-poller"))
     try:
-        yield Pipeline(notifier, local_url, poller)
+        yield Pipeline(notifier, local_url, urls, poller)
     finally:
         for running in tasks:
             running.cancel()

@@ -20,33 +20,18 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.reports.urls import REPORTS_PATH
 from bot.reports.writer.client import WriterProcess
 from bot.reports.writer.protocol import WriterConfig
 from provider.logs import log_event
-from provider.request import MASK, SendRequest
 
 log = logging.getLogger(__name__)
-
-REPORTS_PATH = "/reports/"
 
 MAX_BODY = 1024 * 1024
 """A batch of a few thousand reports; anything larger is not the platform."""
 
 Network = IPv4Network | IPv6Network
 _JSON = "application/json"
-
-
-def report_url(base: str, secret: str) -> str:
-    return base.rstrip("/") + REPORTS_PATH + secret
-
-
-def shown_request(request: SendRequest) -> dict[str, Any]:
-    """A request fit for a chat, a log or storage: password and the receiver's secret masked."""
-    data = request.redacted()
-    url = data.get("notifyUrl")
-    if isinstance(url, str) and REPORTS_PATH in url:
-        data["notifyUrl"] = url[: url.index(REPORTS_PATH) + len(REPORTS_PATH)] + MASK
-    return data
 
 
 class ReportReceiver:

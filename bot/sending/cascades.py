@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from bot.sending.codes import random_code
 from bot.sending.drafts import Draft, StepDraft
+from bot.sending.legacy_fit import Refusal, fitted_steps
+from bot.sending.platform import PlatformAccount
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType
 
 _T = MessageType
@@ -42,6 +45,14 @@ class CascadeRuleError(Exception):
     def __init__(self, previous: MessageType) -> None:
         super().__init__(previous.value)
         self.previous = previous
+
+
+class CascadeStepRefused(Exception):
+    """A step the account's API cannot send in this chain (`refusal` says why)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.key)
+        self.refusal = refusal
 
 
 def best_state(previous: MessageType) -> CascadeState:
@@ -121,3 +132,44 @@ def toggle_state(draft: Draft, index: int) -> Draft:
     steps = list(draft.steps)
     steps[index] = step.model_copy(update={"resend_if_not": wanted})
     return draft.model_copy(update={"steps": steps})
+
+
+def _fitted(account: PlatformAccount, steps: list[StepDraft]) -> list[StepDraft]:
+    return fitted_steps(steps) if account.is_legacy else steps
+
+
+def builder_steps(preset: str | None, text: str, account: PlatformAccount) -> list[StepDraft]:
+    """The first chain of a new cascade: a preset's, or one SMS for the builder to grow."""
+    sender = next(iter(account.senders), None)
+    if preset is not None:
+        steps = preset_steps(preset, text, random_code(), sender)
+    else:
+        steps = [StepDraft(channel=_T.SMS, text=text, sender=sender, ttl_seconds=3600)]
+    return _fitted(account, steps)
+
+
+def edit_chain(draft: Draft, operation: str, account: PlatformAccount) -> Draft:
+    """One builder button's edit: ``add.<TYPE>``, ``del.<n>``, ``up.<n>``, ``state.<n>``.
+
+    Raises CascadeStepRefused for a step the account cannot send in this chain and
+    CascadeRuleError for a condition the platform's rules forbid.
+    """
+    name, _, argument = operation.partition(".")
+    index = int(argument) if argument.isdigit() else -1
+    if name == "add" and argument in MessageType.__members__:
+        code = next(
+            (s.text for s in draft.steps if s.channel is _T.FLASHINGCALL and s.text),
+            random_code(),
+        )
+        longer = add_step(draft, MessageType(argument), code, next(iter(account.senders), None))
+        refusal = account.chain_refusal([s.channel for s in longer.steps])
+        if refusal is not None:
+            raise CascadeStepRefused(refusal)
+        return longer.model_copy(update={"steps": _fitted(account, longer.steps)})
+    if name == "del":
+        return remove_step(draft, index)
+    if name == "up":
+        return move_up(draft, index)
+    if name == "state":
+        return toggle_state(draft, index)
+    return draft

@@ -191,6 +191,26 @@ class Draft(BaseModel):
         )
 
 
+def content_from_text(step: StepDraft, text: str) -> StepDraft:
+    """The step with what the operator typed as its content: a Push's first line is its
+    title when more lines follow; a lone link is a Viber or WhatsApp picture."""
+    match step.channel:
+        case MessageType.PUSH:
+            title, _, body = text.partition("\n")
+            return step.model_copy(
+                update={"title": title.strip() if body else None, "text": (body or title).strip()}
+            )
+        case MessageType.VIBER | MessageType.WHATSAPP if _looks_like_url(text):
+            return step.model_copy(update={"image_url": text.strip()})
+        case _:
+            return step.model_copy(update={"text": text})
+
+
+def _looks_like_url(text: str) -> bool:
+    stripped = text.strip()
+    return " " not in stripped and stripped.lower().startswith(("http://", "https://"))
+
+
 def step_from_message(message: Message) -> StepDraft:
     """The form fields of a message the bot sent before (for "send again")."""
     data = message.data

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from pydantic import ValidationError
 
 from bot.sending.drafts import Draft
-from bot.sending.platform import Platform
-from bot.sending.service import SendService
-from bot.ui.cards import Card, explain_violations, form_card
-from bot.ui.i18n import Translator
-from provider.channels import CHANNEL_RULES, MessageType
 
 DRAFT_KEY = "draft"
 EDITING_KEY = "editing"
 
 
-def cycle_next(items: list[str], current: str | None) -> str:
-    """The item after `current`, wrapping around; the first when `current` is not there."""
-    if current in items:
-        return items[(items.index(current) + 1) % len(items)]
-    return items[0]
+class FormStates(StatesGroup):
+    """The form card every sending conversation ends in."""
+
+    confirm = State()
+    """The card is shown: its buttons act on the draft."""
+    editing = State()
+    """A field's new value is awaited as the next message (`EDITING_KEY` names it)."""
 
 
 async def load_draft(state: FSMContext) -> Draft | None:
@@ -45,45 +43,11 @@ async def active_draft(state: FSMContext, form_id: str) -> Draft | None:
     return draft if draft is not None and draft.form_id == form_id else None
 
 
-def render_form(draft: Draft, platform: Platform, sending: SendService, t: Translator) -> Card:
-    """The form card for a draft: its problems listed, the JSON preview when asked for."""
-    account = platform.get(draft.account)
-    problems: list[str] = []
-    preview = None
-    try:
-        body = sending.preview(draft)
-    except ValidationError as exc:
-        problems = explain_violations(exc, t)
-    else:
-        preview = body if draft.show_json else None
-    return form_card(
-        draft,
-        account,
-        t,
-        problems=problems,
-        preview=preview,
-        several_accounts=platform.several,
-    )
+async def editing_field(state: FSMContext) -> str:
+    """The field whose new value the next message is (see `FormStates.editing`)."""
+    return str((await state.get_data()).get(EDITING_KEY, ""))
 
 
-TTL_CANDIDATES = (
-    30,
-    60,
-    120,
-    300,
-    1800,
-    3600,
-    6 * 3600,
-    24 * 3600,
-    2 * 86400,
-    3 * 86400,
-    7 * 86400,
-)
-
-
-def ttl_presets(channel: MessageType) -> list[int]:
-    """Lifetimes worth a button for this channel, all within its rules."""
-    rules = CHANNEL_RULES[channel]
-    return [
-        s for s in TTL_CANDIDATES if rules.ttl_min <= s <= rules.ttl_max and s % rules.ttl_step == 0
-    ]
+async def start_editing(state: FSMContext, field: str) -> None:
+    await state.set_state(FormStates.editing)
+    await state.update_data({EDITING_KEY: field})

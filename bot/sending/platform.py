@@ -130,6 +130,12 @@ class Platform:
         """The account a stored send went through (None if it is no longer configured)."""
         return next((a for a in self._accounts.values() if a.account_id == account_id), None)
 
+    def next_account(self, name: str) -> PlatformAccount:
+        """The account after this one, wrapping around (the form card's account button)."""
+        names = list(self._accounts)
+        following = names[(names.index(name) + 1) % len(names)] if name in names else names[0]
+        return self._accounts[following]
+
     def has(self, name: str) -> bool:
         return name in self._accounts
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from bot.reports.receiver import shown_request
-from bot.sending.drafts import Draft, draft_from_request
+from bot.reports.urls import ReportUrls
+from bot.sending.drafts import Draft, DraftKind, draft_from_request
 from bot.sending.legacy_fit import to_legacy_request
 from bot.sending.platform import OutgoingRequest, Platform, PlatformAccount
+from bot.sending.shown import shown_request
 from provider.errors import ProviderAPIError, ProviderConnectionError, ProviderError
 from provider.legacy import IdenticalRequestError, LegacySendRequest
 from provider.logs import log_event
@@ -55,32 +56,28 @@ class SendService:
         platform: Platform,
         sends: SendRepository,
         audit: AuditRepository,
+        *,
+        report_urls: ReportUrls,
+        on_card_posted: Callable[[], None],
     ) -> None:
+        """`on_card_posted` is called after a status card is posted: reports may already be
+        waiting for it (the card notifier's wake-up)."""
         self._platform = platform
         self._sends = sends
         self._audit = audit
-        self._public_notify_url: str | None = None
-        self._local_notify_url: str | None = None
-        self._on_card_posted: Callable[[], None] = lambda: None
-
-    def on_card_posted(self, callback: Callable[[], None]) -> None:
-        """Called after a status card is posted: reports may already be waiting for it."""
-        self._on_card_posted = callback
+        self._report_urls = report_urls
+        self._on_card_posted = on_card_posted
 
     async def card_posted(self, send_id: int, message_id: int) -> None:
         await self._sends.set_card_message(send_id, message_id)
         self._on_card_posted()
 
-    def set_report_urls(self, *, public: str | None, local: str | None) -> None:
-        """Where the platform should POST reports: the public receiver URL for real
-        accounts (none: the account's configured URL), the loopback one for the sandbox."""
-        self._public_notify_url = public
-        self._local_notify_url = local
-
     def _notify_url(self, account: PlatformAccount) -> str | None:
+        """Where the platform should POST reports: the loopback receiver for the sandbox,
+        the public one for real accounts (None: the account's configured URL)."""
         if account.is_legacy:
             return None  # the legacy API has no callbacks: the poller asks
-        return self._local_notify_url if account.is_sandbox else self._public_notify_url
+        return self._report_urls.local if account.is_sandbox else self._report_urls.public
 
     def build(self, draft: Draft) -> SendRequest:
         """The request a draft makes; raises ValidationError naming every broken rule.
@@ -141,6 +138,25 @@ class SendService:
             details["legacy_request"] = outgoing.model_dump(mode="json", exclude_none=True)
         await self._audit.log(operator.user_id, "send", f"send:{send.id}", details)
         return await self._deliver(send, account, outgoing)
+
+    def draft_again(self, send: Send) -> Draft | None:
+        """A new form with a stored send's content ("send again"); None when its account is
+        no longer configured or its stored request no longer reads."""
+        account = self._platform.by_id(send.account_id)
+        if account is None:
+            return None
+        try:
+            request = SendRequest.model_validate(send.request)
+        except ValidationError:
+            return None
+        kind: DraftKind = (
+            "cascade"
+            if len(request.steps()) > 1 and send.channel == "CASCADE"
+            else "flashcall"
+            if send.channel == "FLASHCALL"
+            else "send"
+        )
+        return draft_from_request(request, account.name, kind)
 
     async def recover_interrupted(self) -> int:
         """Sends a stopped process left `submitting`: whether they went out is unknown now.

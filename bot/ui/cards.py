@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
@@ -15,7 +16,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
 from bot.sending.drafts import Draft, StepDraft
-from bot.sending.platform import PlatformAccount
+from bot.sending.platform import Platform, PlatformAccount
+from bot.sending.service import SendService
 from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
 from bot.ui.i18n import Translator
 from bot.ui.timefmt import TimeFormat
@@ -53,7 +55,33 @@ def sandbox_mark(account: PlatformAccount, t: Translator) -> str:
     return t("card-sandbox") + "\n" if account.is_sandbox else ""
 
 
+def chain_label(channels: Sequence[str]) -> str:
+    """``Viber → SMS``: a send's steps by their message types."""
+    return " → ".join(CHANNEL_RULES[MessageType(channel)].label for channel in channels)
+
+
 # -- the form card ---------------------------------------------------------------------
+
+
+def render_form(draft: Draft, platform: Platform, sending: SendService, t: Translator) -> Card:
+    """The form card for a draft: its problems listed, the JSON preview when asked for."""
+    account = platform.get(draft.account)
+    problems: list[str] = []
+    preview = None
+    try:
+        body = sending.preview(draft)
+    except ValidationError as exc:
+        problems = explain_violations(exc, t)
+    else:
+        preview = body if draft.show_json else None
+    return form_card(
+        draft,
+        account,
+        t,
+        problems=problems,
+        preview=preview,
+        several_accounts=platform.several,
+    )
 
 
 def form_card(
@@ -237,7 +265,7 @@ def status_card(
     can_repeat: bool,
     times: TimeFormat,
 ) -> Card:
-    chain = " → ".join(CHANNEL_RULES[MessageType(s)].label for s in send.steps)
+    chain = chain_label(send.steps)
     header = (sandbox_mark(account, t) if account else "") + t(
         "status-title", channels=chain, phone=mask_phone(send.destination)
     )

@@ -98,6 +98,14 @@ class SendViews:
                 return error_name(MessageType(step.step_type), step.error_code)
         return ""
 
+    async def recent_numbers(self, operator: Operator, *, count: int) -> list[str]:
+        """The numbers this operator sent to last, newest first, each once."""
+        numbers: list[str] = []
+        for send in await self._sends.recent_for_operator(operator.user_id, limit=20):
+            if send.destination not in numbers:
+                numbers.append(send.destination)
+        return numbers[:count]
+
     async def history(
         self, operator: Operator, *, everyone: bool, before: int | None
     ) -> list[Send]:

@@ -14,9 +14,10 @@ import pytest
 from aiogram import Dispatcher
 from pydantic import SecretStr
 
-from bot.app import Services, create_dispatcher, open_services, register_commands
+from bot.app import Services, Stores, TelegramEndpoint
+from bot.app import running_desk as running_bot
 from bot.reports.notifier import RateLimiter
-from bot.reports.pipeline import Pipeline, status_pipeline
+from bot.reports.pipeline import Pipeline
 from bot.settings import (
     AccountConfig,
     ProviderApi,
@@ -26,7 +27,7 @@ from bot.settings import (
     StorageSettings,
     TelegramSettings,
 )
-from bot.telegram.session import make_bot
+from handlers import setup_routers
 from playground import Playground, PlaygroundConfig
 from playground.users import PlaygroundUser
 from playground.views import MessageView
@@ -67,6 +68,7 @@ class Desk:
 
     playground: Playground
     sandbox: RunningSandbox
+    stores: Stores
     services: Services
     pipeline: Pipeline
     dispatcher: Dispatcher
@@ -97,33 +99,37 @@ async def running_desk(
 ) -> AsyncIterator[Desk]:
     stack = AsyncExitStack()
     try:
-        services = await stack.enter_async_context(
-            open_services(settings, sandbox_url=sandbox.rest_url)
+        telegram = TelegramEndpoint("123456:playground", playground.base_url)
+        bot = await stack.enter_async_context(
+            running_bot(
+                settings,
+                telegram,
+                routers=setup_routers(),
+                sandbox_url=sandbox.rest_url,
+                limiter=limiter,
+            )
         )
-        await services.sending.recover_interrupted()
-        token = "123456:playground"
-        bot = make_bot(token, playground.base_url, wait_out_flood_limits=True)
-        stack.push_async_callback(bot.session.close)
-        cards_bot = make_bot(token, playground.base_url, wait_out_flood_limits=False)
-        stack.push_async_callback(cards_bot.session.close)
-        pipeline = await stack.enter_async_context(
-            status_pipeline(settings, services, cards_bot, limiter=limiter)
-        )
-        dispatcher = create_dispatcher(settings, services)
-        await register_commands(bot, services.catalogs)
         # Updates one after another: a user action is "processed" once the bot confirmed it.
         # Last in, so the first to stop.
         await stack.enter_async_context(
             polling_in_background(
-                dispatcher,
-                bot,
+                bot.dispatcher,
+                bot.bot,
                 handle_signals=False,
                 handle_as_tasks=False,
                 close_bot_session=False,
                 polling_timeout=1,
             )
         )
-        yield Desk(playground, sandbox, services, pipeline, dispatcher, settings)
+        yield Desk(
+            playground,
+            sandbox,
+            bot.stores,
+            bot.services,
+            bot.pipeline,
+            bot.dispatcher,
+            settings,
+        )
     finally:
         # Bounded: a shutdown that hangs fails this test with every task's stack instead of
         # hanging the whole run.

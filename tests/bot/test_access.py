@@ -45,7 +45,7 @@ async def test_a_stranger_gets_a_refusal_with_their_id_and_nothing_else(
     assert not desk.sandbox.received
     assert await desk.services.access.operator(STRANGER) is None
     assert (
-        await desk.services.fsm_storage.get_data(
+        await desk.stores.fsm.get_data(
             StorageKey(bot_id=123456, chat_id=STRANGER, user_id=STRANGER)
         )
         == {}
@@ -113,7 +113,7 @@ async def test_an_invite_works_once(desk: Desk) -> None:
 
 
 async def test_an_expired_invite_is_refused(desk: Desk) -> None:
-    created = await InviteRepository(desk.services.db).create(
+    created = await InviteRepository(desk.stores.db).create(
         Role.OPERATOR, created_by=ADMIN_ID, valid_for=timedelta(seconds=-1)
     )
     late = desk.user(3005, "Late")
@@ -135,6 +135,6 @@ async def test_grant_and_revoke_are_audited_and_take_effect(desk: Desk) -> None:
     assert allowed[-1].button_texts[0].startswith("✅")
     assert "4004" in refused[-1].text
     assert "support team only" in refused[-1].text
-    actions = [entry.action for entry in await desk.services.audit.recent(limit=10)]
+    actions = [entry.action for entry in await desk.stores.audit.recent(limit=10)]
     assert "operator.grant" in actions
     assert "operator.revoke" in actions

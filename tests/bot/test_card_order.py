@@ -19,7 +19,7 @@ async def test_a_burst_edits_every_card_before_the_alerts_and_earns_no_429(
         settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
         async with running_desk(settings, playground, sandbox) as desk:
             desk.admin  # noqa: B018 - creates the admin's chat
-            services = desk.services
+            services = desk.stores
             account = await AccountRepository(services.db).ensure("other", ApiFamily.REST)
             poster = make_bot("123456:playground", playground.base_url, wait_out_flood_limits=True)
             cards = []

@@ -118,7 +118,7 @@ async def test_sms_over_legacy_json_ends_delivered_or_failed_on_the_card(
             lambda: any("expired" in text for text in replies_to(admin, bad.message_id)),
             what="the failure reply under the failed card",
         )
-        sends = {s.destination: s for s in await desk.services.sends.recent_all()}
+        sends = {s.destination: s for s in await desk.stores.sends.recent_all()}
         failure_replies = replies_to(admin, good.message_id)
 
     assert failure_replies == []
@@ -156,7 +156,7 @@ async def test_viber_then_sms_cascade_falls_through_to_sms(
             what="the SMS step delivered",
         )
         text = card_text(admin, card.message_id)
-        (send,) = await desk.services.sends.recent_all()
+        (send,) = await desk.stores.sends.recent_all()
         replies = replies_to(admin, card.message_id)
         steps = fitted_steps(preset_steps("viber-sms", "hi", "1234", "DeskTest"))
         draft = Draft(kind="cascade", account="legacy", phone="79001234564", steps=steps)
@@ -224,7 +224,7 @@ async def test_a_lost_answer_is_retried_with_the_same_client_id(
         await playground.wait_for(
             lambda: "1. SMS: deliver" in card_text(admin, card.message_id), what="delivered"
         )
-        (send,) = await desk.services.sends.recent_all()
+        (send,) = await desk.stores.sends.recent_all()
 
     (record,) = sandbox.legacy.messages.values()
     assert record.client_id_message == send.partner_id
@@ -253,7 +253,7 @@ async def test_flashcall_and_other_channels_are_refused_before_anything_is_store
 
         await admin.send_and_wait("/cancel")
         channels = (await admin.send_and_wait("/send"))[-1].button_texts
-        sends = await desk.services.sends.recent_all()
+        sends = await desk.stores.sends.recent_all()
 
     assert flashcall[-1].text == (
         "/flashcall: This account's API (legacy-json) has no FlashingCall; it sends SMS, Viber."
@@ -286,8 +286,8 @@ async def test_legacy_get_hides_the_password_and_sends_single_messages(
         )
         await admin.send_and_wait("/cascade")
         cascade = await admin.click_and_wait("Viber → SMS")
-        audit = await desk.services.audit.recent(limit=10)
-        (send,) = await desk.services.sends.recent_all()
+        audit = await desk.stores.audit.recent(limit=10)
+        (send,) = await desk.stores.sends.recent_all()
         no_refusals(sandbox)
 
     assert cascade.show_alert

@@ -20,7 +20,7 @@ from tests.bot.conftest import Desk, make_settings, running_desk
 
 
 async def receiver_url(desk: Desk) -> str:
-    secret = await desk.services.preferences.get("reports_secret")
+    secret = await desk.stores.preferences.get("reports_secret")
     return f"{desk.pipeline.local_url}/reports/{secret}"
 
 
@@ -36,7 +36,7 @@ async def test_a_wrong_secret_is_404_and_stores_nothing(desk: Desk) -> None:
             f"{desk.pipeline.local_url}/reports/guess", json=report("1", DeliveryStatus.SEND)
         )
     assert response.status_code == 404
-    assert await desk.services.outside_reports.by_mtnum("1") == []
+    assert await desk.stores.outside_reports.by_mtnum("1") == []
 
 
 async def test_malformed_bodies_are_400_with_a_reason(desk: Desk) -> None:
@@ -51,7 +51,7 @@ async def test_malformed_bodies_are_400_with_a_reason(desk: Desk) -> None:
     assert "mtNum" in no_mtnum.json()["error"]
     assert bad_in_batch.status_code == 400
     assert "report 1" in bad_in_batch.json()["error"]
-    assert await desk.services.outside_reports.by_mtnum("5") == []
+    assert await desk.stores.outside_reports.by_mtnum("5") == []
 
 
 async def test_a_batch_is_stored_whole(desk: Desk) -> None:
@@ -60,7 +60,7 @@ async def test_a_batch_is_stored_whole(desk: Desk) -> None:
         response = await http.post(await receiver_url(desk), json=batch)
     assert response.json() == {"stored": 3}
     for n in range(3):
-        assert len(await desk.services.outside_reports.by_mtnum(str(n))) == 1
+        assert len(await desk.stores.outside_reports.by_mtnum(str(n))) == 1
 
 
 async def test_duplicated_and_scrambled_reports_end_in_the_final_status(desk: Desk) -> None:
@@ -77,14 +77,14 @@ async def test_duplicated_and_scrambled_reports_end_in_the_final_status(desk: De
         lambda: "1. Viber: READ" in admin.chat.message(form.message_id).text,
         what="the card to settle on READ",
     )
-    (send,) = await desk.services.sends.recent_all()
+    (send,) = await desk.stores.sends.recent_all()
     assert send.mt_num is not None
     await desk.sandbox.wait_finished(send.mt_num)
     await desk.playground.wait_for(
         lambda: sum(a.ok for a in desk.sandbox.reports_posted) == 6, what="all six posts"
     )
     assert send.status == "READ"
-    assert len(await desk.services.statuses.events(send.id)) == 3
+    assert len(await desk.stores.statuses.events(send.id)) == 3
 
 
 async def test_a_locked_database_answers_503_so_the_platform_retries(
@@ -104,7 +104,7 @@ async def test_a_locked_database_answers_503_so_the_platform_retries(
                 retried = await http.post(url, json=report("9", DeliveryStatus.SEND))
         finally:
             blocker.close()
-        stored = await desk.services.outside_reports.by_mtnum("9")
+        stored = await desk.stores.outside_reports.by_mtnum("9")
     assert locked.status_code == 503
     assert retried.status_code == 200
     assert len(stored) == 1
@@ -165,14 +165,14 @@ async def test_pending_card_updates_are_finished_after_a_restart(
         admin = desk.admin
         form = (await admin.send_and_wait("/sms 79001234563 hi"))[-1]  # 3: stays SEND
         await admin.click_and_wait("✅", form)
-        (send,) = await desk.services.sends.recent_all()
+        (send,) = await desk.stores.sends.recent_all()
         await desk.playground.wait_for(
             lambda: "SMS: SEND" in admin.chat.message(form.message_id).text
         )
-        db = desk.services.db
+        db = desk.stores.db
         # While the bot is down, a report is stored (e.g. received just before a crash).
     async with running_desk(settings, playground, sandbox) as desk:
-        await StatusRepository(desk.services.db).record_status_event(
+        await StatusRepository(desk.stores.db).record_status_event(
             NewStatusEvent(step_type="SMS", status="DELIVERED", send_id=send.id)
         )
         del db

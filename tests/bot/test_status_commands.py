@@ -56,7 +56,7 @@ async def test_status_of_outside_traffic(desk: Desk) -> None:
         dest_addr="79005550001",
     ).to_json()
     async with httpx.AsyncClient() as http:
-        secret = await desk.services.preferences.get("reports_secret")
+        secret = await desk.stores.preferences.get("reports_secret")
         response = await http.post(f"{desk.pipeline.local_url}/reports/{secret}", json=report)
     assert response.status_code == 200
 

@@ -1,0 +1,171 @@
+"""Changing a form's fields: pure functions from a draft (and what the operator typed or
+pressed) to the next draft. A value that cannot go in raises `FieldError`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.sending.drafts import Draft, StepDraft
+from provider.channels import CHANNEL_RULES, CascadeState, MessageType
+from provider.phone import PhoneNumberError, parse_phone
+
+EDITABLE_FIELDS = ("phone", "text", "title", "link", "image", "button", "schedule")
+"""What a ✏️ button on the form card may ask for (``text`` is the code of a FlashingCall)."""
+
+TTL_CANDIDATES = (
+    30,
+    60,
+    120,
+    300,
+    1800,
+    3600,
+    6 * 3600,
+    24 * 3600,
+    2 * 86400,
+    3 * 86400,
+    7 * 86400,
+)
+
+
+class FieldError(Exception):
+    """A value the operator typed that cannot go into the form; `key` is the message id."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def ttl_presets(channel: MessageType) -> list[int]:
+    """Lifetimes worth a button for this channel, all within its rules."""
+    rules = CHANNEL_RULES[channel]
+    return [
+        s for s in TTL_CANDIDATES if rules.ttl_min <= s <= rules.ttl_max and s % rules.ttl_step == 0
+    ]
+
+
+def cycle_next(items: Sequence[str], current: str | None) -> str:
+    """The item after `current`, wrapping around; the first when `current` is not there."""
+    if current is not None and current in items:
+        return items[(list(items).index(current) + 1) % len(items)]
+    return items[0]
+
+
+def prompted_field(draft: Draft, field: str) -> str:
+    """The field a ✏️ button asks for: a FlashingCall's text is its code."""
+    if field == "text" and draft.first.channel is MessageType.FLASHINGCALL:
+        return "code"
+    return field
+
+
+def _with_first(draft: Draft, **updates: object) -> Draft:
+    step = draft.first.model_copy(update=updates)
+    return draft.model_copy(update={"steps": [step, *draft.steps[1:]]})
+
+
+def with_lifetime(draft: Draft, seconds: int) -> Draft:
+    """The first step's lifetime; 0: the platform's default."""
+    return _with_first(draft, ttl_seconds=seconds or None)
+
+
+def with_next_sender(draft: Draft, senders: Sequence[str]) -> Draft:
+    return _with_first(draft, sender=cycle_next(senders, draft.first.sender))
+
+
+def with_account(draft: Draft, account: str, senders: Sequence[str]) -> Draft:
+    """Another account: a sender belongs to its account, so the new one's default replaces it."""
+    steps = [
+        step.model_copy(update={"sender": senders[0] if senders and step.sender else step.sender})
+        for step in draft.steps
+    ]
+    return draft.model_copy(update={"account": account, "steps": steps})
+
+
+def with_sms_fallback(draft: Draft, *, sms_text: str, sender: str | None) -> Draft:
+    """A FlashingCall with an SMS after it when no call got through, or back without it."""
+    if len(draft.steps) > 1:
+        return draft.model_copy(update={"steps": [draft.first]})
+    sms = StepDraft(
+        channel=MessageType.SMS,
+        text=sms_text,
+        sender=sender,
+        resend_if_not=CascadeState.DELIVERED,
+    )
+    return draft.model_copy(update={"steps": [draft.first, sms]})
+
+
+_SCHEDULE = re.compile(
+    r"(?P<begin>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})"
+    r"(?:\s+(?P<weekdays>[1-7]{1,7}))?(?:\s+(?P<deadline>\S+))?(?P<local>\s+local)?"
+)
+
+
+def apply_field(draft: Draft, field: str, value: str) -> Draft:
+    """The draft with one field changed; FieldError says (by message id) why not."""
+    step = draft.first
+    if field == "phone":
+        try:
+            return draft.model_copy(update={"phone": parse_phone(value).digits})
+        except PhoneNumberError as exc:
+            raise FieldError("error-phone", reason=exc.reason) from exc
+    if field == "schedule":
+        return _with_schedule(draft, value)
+    updates: dict[str, object]
+    if field == "text" and draft.kind == "cascade":
+        # One text for every step of a cascade; a FlashingCall step keeps its code.
+        steps = [
+            s if s.channel is MessageType.FLASHINGCALL else s.model_copy(update={"text": value})
+            for s in draft.steps
+        ]
+        return draft.model_copy(update={"steps": steps})
+    if field in ("text", "code"):
+        updates = {"text": value}
+        if field == "code" and not (value.isdigit() and len(value) in (4, 6)):
+            raise FieldError("error-code")
+    elif field == "title":
+        updates = {"title": value}
+    elif field == "link":
+        updates = {"link": None if value == "-" else value}
+    elif field == "image":
+        updates = {"image_url": None if value == "-" else value}
+    elif field == "button":
+        if value == "-":
+            updates = {"button_caption": None, "button_action": None}
+        else:
+            caption, sep, action = value.partition("|")
+            if not sep:
+                raise FieldError("error-button")
+            updates = {"button_caption": caption.strip(), "button_action": action.strip()}
+    else:
+        raise FieldError("form-stale")
+    steps = [step.model_copy(update=updates), *draft.steps[1:]]
+    if field == "code" and len(steps) > 1:
+        # The SMS fallback carries the same code.
+        steps[1] = steps[1].model_copy(
+            update={"text": steps[1].text and _replace_code(steps[1].text, step.text or "", value)}
+        )
+    return draft.model_copy(update={"steps": steps})
+
+
+def _with_schedule(draft: Draft, value: str) -> Draft:
+    if value == "-":
+        cleared = {"time_begin": None, "time_end": None, "weekdays": None, "deadline": None}
+        return draft.model_copy(update={"schedule": draft.schedule.model_copy(update=cleared)})
+    match = _SCHEDULE.fullmatch(value)
+    if match is None:
+        raise FieldError("error-schedule")
+    schedule = draft.schedule.model_copy(
+        update={
+            "time_begin": match["begin"].zfill(5),
+            "time_end": match["end"].zfill(5),
+            "weekdays": match["weekdays"],
+            "deadline": match["deadline"],
+            "subscriber_time_zone": bool(match["local"]),
+        }
+    )
+    return draft.model_copy(update={"schedule": schedule})
+
+
+def _replace_code(text: str, old: str, new: str) -> str:
+    return text.replace(old, new) if old else text
