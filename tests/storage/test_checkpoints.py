@@ -73,9 +73,11 @@ def test_the_checkpointer_keeps_the_wal_small_while_the_writer_never_pauses(
     finally:
         checkpointer.close()
     assert checkpointer.restarts > 0
-    # 128 pages (512 KiB), plus what the writer adds between two checkpoints (~1 MiB,
-    # more when the machine is busy); without the checkpointer it passes 20 MiB.
-    assert wal_size(writer) < 8 * 1024 * 1024
+    # The file keeps its largest extent: 128 pages (512 KiB) plus what the writer adds
+    # before the thread gets its turn, 6-7 MiB on a quiet host and up to ~12 MiB when the
+    # other core is busy (seen in a CI run beside other test runs). Without the
+    # checkpointer it passes 20 MiB, which is what this tells apart.
+    assert wal_size(writer) < 16 * 1024 * 1024
     with closing(sqlite3.connect(path)) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (COMMITS * ROWS_PER_COMMIT,)
 
