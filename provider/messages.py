@@ -35,12 +35,13 @@ def describe_seconds(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def check_text(label: str, field: str, text: str, limit: int) -> None:
+def check_text(label: str, field: str, text: str, limit: int | None) -> None:
+    """Not blank, and at most `limit` characters (None: the page states no limit)."""
     if not text.strip():
         raise rule_error(
             Rule.EMPTY_TEXT, "{channel} {field} is empty", at=field, channel=label, field=field
         )
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         raise rule_error(
             Rule.TEXT_TOO_LONG,
             "{channel} {field} is {length} characters long; the limit is {limit}",
