@@ -114,8 +114,19 @@ IDENTICAL_REQUEST_MARKERS = (
 )
 AUTH_MARKERS = ("логин", "парол", "авториз", "login", "password", "authori")
 IP_MARKERS = ("ip-адрес", "ip адрес", "ip address", "ip-address")
+UNAVAILABLE_MARKERS = (
+    "недоступ",
+    "временно",
+    "перегруж",
+    "попробуйте позже",
+    "unavailable",
+    "temporarily",
+    "overload",
+    "try again later",
+)
 """The legacy API answers errors as bare text with no codes, and the page documents only
-the identical-request text; these fragments (Russian and English) classify the rest."""
+the identical-request text; these fragments (Russian and English) classify the rest. A
+service that is down says so in words: such a text is never a message's own final state."""
 
 
 def has_marker(text: str, markers: tuple[str, ...]) -> bool:

@@ -16,6 +16,7 @@ from provider.errors import (
     AuthenticationError,
     PermissionDeniedError,
     ProviderAPIError,
+    ServiceUnavailableError,
     api_error,
 )
 from provider.legacy.errors import IdenticalRequestError, LegacyPhoneError, legacy_error
@@ -283,11 +284,16 @@ def _in_order(found: Mapping[str, LegacyState], ids: Sequence[str]) -> list[Lega
 
 
 def _only_about_the_id(error: ProviderAPIError) -> bool:
-    # Over GET a state's error text and a request's error text look alike; the request's
-    # ones (credentials, identical request) are recognisable and raised, the rest belong
-    # to the id ("Сообщение с таким ID не принималось").
+    # Over GET a state's error text and a request's error text look alike (seed 003,
+    # line 57); the request's ones (credentials, identical request, a service that is
+    # down) are recognisable and raised, to be asked again; the rest belong to the id
+    # ("Сообщение с таким ID не принималось") and are its final state.
     return not isinstance(
-        error, AuthenticationError | PermissionDeniedError | IdenticalRequestError
+        error,
+        AuthenticationError
+        | PermissionDeniedError
+        | IdenticalRequestError
+        | ServiceUnavailableError,
     )
 
 
