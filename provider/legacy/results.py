@@ -75,8 +75,8 @@ class LegacyState(_Result):
       принималось": the page counts any value that is not a status as the message's error
       (seed 003, lines 302-303). It is final: asking again gives the same text, so the
       send is over and shown with that text (`status_name` is `ERROR_STATE`);
-    - no entry for the id in the platform's answer (`missing`): nothing was said about
-      it, so it is asked again on the next round. Not final.
+    - no entry for the id in the platform's answer, or an empty state (`missing`):
+      nothing was said about it, so it is asked again on the next round. Not final.
     """
 
     id_message: str
@@ -85,7 +85,7 @@ class LegacyState(_Result):
     """The platform's error text for this id; set exactly when `state` is None and the
     platform answered something."""
     missing: bool = False
-    """The answer held no entry for this id (neither a status nor an error)."""
+    """The answer said nothing of this id: no entry, or an empty state."""
     time_change_state: datetime | None = None
     """Naive, in the platform's local time (the page does not name the zone)."""
     state_sms: LegacyStatus | None = None
@@ -125,14 +125,13 @@ class LegacyState(_Result):
         `fields` holds the per-channel attributes (``state_sms``, ``price_sms``...) as sent.
         """
         status = LegacyStatus.parse(state)
-        error = None
-        if status is None:
-            # An empty state is still the platform's answer for this id, and no status.
-            error = state.strip() or "the platform answered an empty state for this id"
+        # An empty state says nothing (the page documents none): asked again, not final.
+        error = (state.strip() or None) if status is None else None
         return cls(
             id_message=id_message,
             state=status,
             error=error,
+            missing=status is None and error is None,
             time_change_state=_time(fields.get("time_change_state")),
             state_sms=LegacyStatus.parse(fields.get("state_sms")),
             state_viber=LegacyStatus.parse(fields.get("state_viber")),

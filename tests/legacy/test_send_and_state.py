@@ -15,6 +15,7 @@ from provider.legacy import (
     LegacyRecipient,
     LegacySendRequest,
     LegacySendResult,
+    LegacyState,
     LegacyStatus,
     Transport,
 )
@@ -245,3 +246,12 @@ async def test_the_sandbox_summary_tells_what_the_legacy_api_did(
     assert message["idMessage"] == sent.id_message
     assert (message["outcome"], message["channels"]) == ("sms-only", ["viber", "sms"])
     assert [r["operation"] for r in summary["received"]] == ["send"]
+
+
+@pytest.mark.parametrize("answered", ["", "  "])
+def test_an_empty_state_says_nothing_and_is_asked_again(answered: str) -> None:
+    state = LegacyState.from_wire("111", answered, {})
+
+    assert (state.state, state.error, state.missing) == (None, None, True)
+    assert not state.is_final
+    assert state.status_name is None
