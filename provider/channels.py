@@ -96,7 +96,7 @@ CHANNEL_RULES: Mapping[MessageType, ChannelRules] = MappingProxyType(
         ),
         MessageType.FLASHINGCALL: ChannelRules(
             "FlashingCall",
-            text_limit=6,
+            text_limit=2000,
             ttl_min=1 * MINUTE,
             ttl_max=5 * MINUTE,
             sender_allowed=False,
@@ -108,13 +108,26 @@ CHANNEL_RULES: Mapping[MessageType, ChannelRules] = MappingProxyType(
 VIBER_CAPTION_LIMIT = 30
 ACTION_URL_LIMIT = 2048
 ACTION_URL_SCHEMES = ("http://", "https://", "viber://", "mailto:", "tel:")
-IMAGE_URL_SCHEMES = ("http://", "https://")
+"""A Viber button's action (REST). The legacy API's button_url states no scheme."""
 PUSH_TITLE_LIMIT = 80
 PUSH_CONTENT_URL_LIMIT = 512
 PUSH_ACTION_TITLE_LIMIT = 64
+PUSH_ACTION_LIMIT = 64
+PUSH_ACTION_OPTIONS_LIMIT = 300
+"""`content.actions[].action` and `.options` (issue #19, from the platform's Push page)."""
+PUSH_OBJECT_OPTIONS = frozenset({"RICH", "LIVE_ACTIVITY", "SECURE"})
+PUSH_LIST_OPTIONS = frozenset({"SENDING_PLATFORMS"})
+"""`extraOptions[].param_name`s whose `param_value` is an object, a list; any other name's
+value is a string."""
 TELEGRAM_LINK_LIMIT = 256
+TELEGRAM_LINK_SCHEMES = ("http://", "https://", "tg://")
+"""The platform rejects a Telegram `link` that is empty or not a URL; a URL here is one of
+these schemes followed by a host (a web link or Telegram's own tg:// link)."""
 NOTIFY_URL_LIMIT = 2048
 FLASHCALL_CODE_LENGTHS = (4, 6)
-"""The seed says "four or six digits"; the platform's own error text mentions four."""
+"""The code in a FlashingCall's text: four or six digits (seed 004, line 61)."""
+VOICE_CODE_LENGTH = 4
+"""A VoiceCode is read out as four digits (seed 004, line 69), and its text is the code
+alone (line 10: the code goes to the operator without any text around it)."""
 WEEKDAY_DIGITS = "1234567"
 """1 is Monday, 7 is Sunday."""

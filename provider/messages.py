@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Self
+import re
+from typing import Annotated, Any, ClassVar, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, JsonValue, model_validator
+from pydantic import Discriminator, Field, JsonValue, Tag, model_validator
 
 from provider._base import WireModel
 from provider.channels import (
@@ -13,13 +15,18 @@ from provider.channels import (
     CHANNEL_RULES,
     DEFAULT_TTL_UNIT,
     FLASHCALL_CODE_LENGTHS,
-    IMAGE_URL_SCHEMES,
     INSTANT_TEXT_LIMIT,
+    PUSH_ACTION_LIMIT,
+    PUSH_ACTION_OPTIONS_LIMIT,
     PUSH_ACTION_TITLE_LIMIT,
     PUSH_CONTENT_URL_LIMIT,
+    PUSH_LIST_OPTIONS,
+    PUSH_OBJECT_OPTIONS,
     PUSH_TITLE_LIMIT,
     TELEGRAM_LINK_LIMIT,
+    TELEGRAM_LINK_SCHEMES,
     VIBER_CAPTION_LIMIT,
+    VOICE_CODE_LENGTH,
     ChannelRules,
     MessageType,
     TtlUnit,
@@ -35,12 +42,13 @@ def describe_seconds(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def check_text(label: str, field: str, text: str, limit: int) -> None:
+def check_text(label: str, field: str, text: str, limit: int | None) -> None:
+    """Not blank, and at most `limit` characters (None: the page states no limit)."""
     if not text.strip():
         raise rule_error(
             Rule.EMPTY_TEXT, "{channel} {field} is empty", at=field, channel=label, field=field
         )
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         raise rule_error(
             Rule.TEXT_TOO_LONG,
             "{channel} {field} is {length} characters long; the limit is {limit}",
@@ -64,8 +72,17 @@ def check_length(at: str, label: str, value: str | None, limit: int) -> None:
         )
 
 
-def check_url(at: str, label: str, value: str, schemes: tuple[str, ...], rule: Rule) -> None:
-    if not value.lower().startswith(schemes):
+def check_url(
+    at: str,
+    label: str,
+    value: str,
+    schemes: tuple[str, ...],
+    rule: Rule,
+    *,
+    host: bool = False,
+) -> None:
+    """`value` starts with one of `schemes` (and, with `host`, names a host after it)."""
+    if not value.lower().startswith(schemes) or (host and not urlsplit(value).netloc):
         raise rule_error(
             rule,
             "{what} must start with {schemes}",
@@ -170,12 +187,21 @@ class TextContentData(WireModel):
         return self
 
 
+def check_image(at: str, value: str | None) -> None:
+    # The pages state no form for an image's address (no scheme, no length): only that
+    # an image message has one.
+    if value is not None and not value.strip():
+        raise rule_error(
+            Rule.EMPTY_TEXT, "{channel} {field} is empty", at=at, channel="Image", field=at
+        )
+
+
 class ImageContentData(WireModel):
     image_url: str = Field(alias="imageURL")
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        check_url("imageURL", "imageURL", self.image_url, IMAGE_URL_SCHEMES, Rule.IMAGE_URL)
+        check_image("imageURL", self.image_url)
         return self
 
 
@@ -198,8 +224,7 @@ class ButtonContentData(WireModel):
             )
         check_length("action", "The button action", self.action, ACTION_URL_LIMIT)
         check_url("action", "The button action", self.action, ACTION_URL_SCHEMES, Rule.ACTION_URL)
-        if self.image_url is not None:
-            check_url("imageURL", "imageURL", self.image_url, IMAGE_URL_SCHEMES, Rule.IMAGE_URL)
+        check_image("imageURL", self.image_url)
         return self
 
 
@@ -241,11 +266,13 @@ class VkData(_Text, _Sender, _Lifetime):
 class PushAction(WireModel):
     title: str
     action: str
-    options: JsonValue = None
+    options: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
         check_length("title", "A push action title", self.title, PUSH_ACTION_TITLE_LIMIT)
+        check_length("action", "A push action", self.action, PUSH_ACTION_LIMIT)
+        check_length("options", "A push action's options", self.options, PUSH_ACTION_OPTIONS_LIMIT)
         return self
 
 
@@ -260,12 +287,46 @@ class PushContent(WireModel):
         return self
 
 
-class PushExtraOption(WireModel):
-    # This object alone keeps snake_case on the wire.
+class _ExtraOption(WireModel):
+    # These objects alone keep snake_case on the wire.
     model_config = WireModel.model_config | {"alias_generator": None}
 
     param_name: str
+
+
+class StringExtraOption(_ExtraOption):
     param_value: str
+
+
+class ObjectExtraOption(_ExtraOption):
+    """RICH, LIVE_ACTIVITY, SECURE: the value is an object."""
+
+    param_value: dict[str, JsonValue]
+
+
+class ListExtraOption(_ExtraOption):
+    """SENDING_PLATFORMS: the value is a list."""
+
+    param_value: list[JsonValue]
+
+
+def _extra_option_kind(value: Any) -> str:
+    name = value.get("param_name") if isinstance(value, dict) else getattr(value, "param_name", "")
+    if name in PUSH_OBJECT_OPTIONS:
+        return "OBJECT"
+    if name in PUSH_LIST_OPTIONS:
+        return "LIST"
+    return "STRING"
+
+
+# Upper-case tags: `provider.violations` leaves them out of a violation's field path.
+PushExtraOption = Annotated[
+    Annotated[ObjectExtraOption, Tag("OBJECT")]
+    | Annotated[ListExtraOption, Tag("LIST")]
+    | Annotated[StringExtraOption, Tag("STRING")],
+    Discriminator(_extra_option_kind),
+]
+"""One `extraOptions` entry; the type of `param_value` depends on `param_name`."""
 
 
 class PushData(_Text, _Sender, _Lifetime):
@@ -291,7 +352,25 @@ class TelegramData(_Text, _Sender, _Lifetime):
 
     @model_validator(mode="after")
     def _check_link(self) -> Self:
+        if self.link is None:
+            return self
+        if not self.link.strip():
+            raise rule_error(
+                Rule.EMPTY_TEXT,
+                "{channel} {field} is empty",
+                at="link",
+                channel="Telegram",
+                field="link",
+            )
         check_length("link", "The Telegram link", self.link, TELEGRAM_LINK_LIMIT)
+        check_url(
+            "link",
+            "The Telegram link",
+            self.link,
+            TELEGRAM_LINK_SCHEMES,
+            Rule.ACTION_URL,
+            host=True,
+        )
         return self
 
 
@@ -300,23 +379,60 @@ class WhatsAppData(_Sender, _Lifetime):
     instant_content: WhatsAppContent
 
 
-class FlashingCallData(_Lifetime):
-    """The code goes in `text`; no sender (the call comes from the platform's number range)."""
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def flashcall_code(text: str) -> str | None:
+    """The code a FlashingCall's text carries, or None when it names no one code.
+
+    The subscriber is called from a number whose last digits are the code written in the
+    text; the text may say more, the code is four or six digits (seed 004, lines 51,
+    60-61). We take the code to be the text's one run of 4 or 6 digits standing alone
+    ("Ваш код 2268" -> 2268; other numbers of other lengths may stand beside it). Two
+    such runs name no one code, and a run of 5 or 7 digits is no code either.
+    """
+    runs = [run for run in _DIGIT_RUN.findall(text) if len(run) in FLASHCALL_CODE_LENGTHS]
+    return runs[0] if len(runs) == 1 else None
+
+
+class FlashingCallData(_Text, _Lifetime):
+    """A text of up to 2000 characters that contains the code; no sender (the call comes
+    from the platform's number range)."""
 
     channel: ClassVar[MessageType] = MessageType.FLASHINGCALL
-    text: str
+
+    @property
+    def code(self) -> str:
+        """The code the subscriber sees as the caller's last digits (show it big)."""
+        return flashcall_code(self.text) or ""
 
     @model_validator(mode="after")
     def _check_code(self) -> Self:
-        if (
-            not (self.text.isascii() and self.text.isdigit())
-            or len(self.text) not in FLASHCALL_CODE_LENGTHS
-        ):
+        if flashcall_code(self.text) is None:
             raise rule_error(
                 Rule.FLASHCALL_CODE,
-                "FlashingCall text must be the code alone: {lengths} digits",
+                "FlashingCall text must contain the code, once: {lengths} digits in a row",
                 at="text",
                 lengths=" or ".join(str(n) for n in FLASHCALL_CODE_LENGTHS),
+            )
+        return self
+
+
+class VoiceCodeData(FlashingCallData):
+    """A VoiceCode: on the wire a FLASHINGCALL (seed 004, line 9) whose text is the code
+    alone, four digits, that a voice call reads out (lines 10, 69). Whether a FLASHINGCALL
+    is called or read out is the account's: the service is agreed per account (line 70)."""
+
+    @model_validator(mode="after")
+    def _check_code(self) -> Self:
+        # Overrides FlashingCall's check (same name): a VoiceCode has its own words.
+        text = self.text
+        if not (text.isascii() and text.isdigit() and len(text) == VOICE_CODE_LENGTH):
+            raise rule_error(
+                Rule.FLASHCALL_CODE,
+                "VoiceCode text must be the code alone: {lengths} digits",
+                at="text",
+                lengths=str(VOICE_CODE_LENGTH),
             )
         return self
 
@@ -357,6 +473,12 @@ class WhatsAppMessage(WireModel):
 class FlashingCallMessage(WireModel):
     type: Literal["FLASHINGCALL"] = "FLASHINGCALL"
     data: FlashingCallData
+
+
+class VoiceCodeMessage(FlashingCallMessage):
+    """A VoiceCode; goes wherever a `FlashingCallMessage` goes (the wire is the same)."""
+
+    data: VoiceCodeData
 
 
 Message = Annotated[

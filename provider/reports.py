@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from provider.channels import MessageType
+from provider.channels import CascadeState, MessageType
 
 
 class DeliveryStatus(IntEnum):
@@ -29,7 +29,7 @@ class DeliveryStatus(IntEnum):
         return self in (DeliveryStatus.UNDELIVERED, DeliveryStatus.READ)
 
 
-ERROR_NAMES: Mapping[int, str] = MappingProxyType(
+ERROR_NAMES: Mapping[int, str] = MappingProxyType(  # provider-api.md, lines 109-129
     {
         1: "unknown",
         2: "absent-subscriber",
@@ -72,7 +72,10 @@ ERROR_CODES_BY_TYPE: Mapping[MessageType, frozenset[int]] = MappingProxyType(
         _T.FLASHINGCALL: frozenset({1, 4, 6, 16}),
     }
 )
-"""Which error codes each message type reports (the platform's table)."""
+"""Which error codes each message type reports (the platform's table, provider-api.md lines
+109-129: the seeds send the reader to their status page, rest_status, without the table).
+Each name has a plain explanation in the catalogs: ``reason-<name>``, one meaning for
+every type that reports it."""
 
 
 def error_name(message_type: MessageType, code: int) -> str:
@@ -80,6 +83,24 @@ def error_name(message_type: MessageType, code: int) -> str:
     if code in ERROR_CODES_BY_TYPE[message_type]:
         return ERROR_NAMES[code]
     return f"{ERROR_NAMES.get(code, 'unknown')} (code {code})"
+
+
+def lifetime_ran_out(
+    status: DeliveryStatus | None, wanted: CascadeState, *, next_step_started: bool
+) -> bool:
+    """Whether a cascade step was passed over because its lifetime ran out.
+
+    The next step is sent when the step did not reach `wanted` (the next link's state)
+    within its ttl (seed 000, line 11). A step whose last status is UNDELIVERED failed
+    (line 5: that too moves the chain on); one that started the next step while at SEND, or
+    at DELIVERED when READ was wanted, simply ran out of time: show it as "no DELIVERED
+    within 2 min -> next step", not as stuck at SEND.
+    """
+    if not next_step_started or status is DeliveryStatus.UNDELIVERED:
+        return False
+    if status is DeliveryStatus.READ:
+        return False
+    return not (status is DeliveryStatus.DELIVERED and wanted is CascadeState.DELIVERED)
 
 
 _REPORT_DATE = "%Y-%m-%dT%H:%M:%S%z"

@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from provider._base import WireModel
 from provider.channels import (
@@ -31,7 +32,7 @@ from provider.channels import (
     MessageType,
 )
 from provider.extra_params import ExtraParamError, decode_extra_params
-from provider.messages import Message
+from provider.messages import Message, PushData
 from provider.phone import PhoneNumberError, parse_phone
 from provider.violations import Rule, rule_error
 
@@ -78,10 +79,11 @@ class ScheduleInfo(WireModel):
     @field_validator("weekdays_schedule")
     @classmethod
     def _weekdays(cls, value: str | None) -> str | None:
-        if value and (set(value) - set(WEEKDAY_DIGITS) or len(set(value)) != len(value)):
+        # Digits 1 (Monday) to 7 (Sunday) (seed 001, line 87); the page does not forbid
+        # naming a day twice, so neither do we.
+        if value and set(value) - set(WEEKDAY_DIGITS):
             raise rule_error(
-                Rule.WEEKDAYS,
-                "weekdays are digits 1 (Monday) to 7 (Sunday), each at most once, e.g. 12345",
+                Rule.WEEKDAYS, "weekdays are digits 1 (Monday) to 7 (Sunday), e.g. 12345"
             )
         return value
 
@@ -119,13 +121,25 @@ class CascadeStep:
     def type(self) -> MessageType:
         return MessageType(self.message.type)
 
+    @property
+    def ttl_seconds(self) -> int | None:
+        """The step's lifetime; None: the account's default (ttl absent or 0)."""
+        return self.message.data.ttl_seconds()
+
+    @property
+    def external_user_id(self) -> str | None:
+        """A Push step's subscriber when it is addressed by the app's user id."""
+        data = self.message.data
+        return data.external_user_id if isinstance(data, PushData) else None
+
 
 class SendRequest(WireModel):
     """One REST v6 send: a message (maybe a cascade) to one subscriber."""
 
     login: str | None = None
     password: SecretStr | None = None
-    dest_addr: PhoneDigits
+    dest_addr: PhoneDigits | None = None
+    """None only when every step is a Push to an `externalUserId` (see `_recipient`)."""
     message: Message
     id: str | None = Field(default=None, min_length=1)
     use_time_diff: bool | None = None
@@ -163,6 +177,18 @@ class SendRequest(WireModel):
         return value
 
     @model_validator(mode="after")
+    def _recipient(self) -> Self:
+        # destAddr is required only when externalUserId is absent (the platform's Push
+        # page); any other step of a chain has no subscriber but destAddr.
+        if self.dest_addr is None and not all(s.external_user_id for s in self.steps()):
+            raise PydanticCustomError(
+                "missing",
+                "destAddr is required unless every step is a Push to an externalUserId",
+                {"at": "destAddr"},
+            )
+        return self
+
+    @model_validator(mode="after")
     def _cascade_states_possible(self) -> Self:
         steps = self.steps()
         for number, (previous, step) in enumerate(pairwise(steps), start=2):
@@ -198,8 +224,12 @@ class SendRequest(WireModel):
         return steps
 
     @classmethod
-    def from_steps(cls, dest_addr: str, steps: Sequence[CascadeStep], **fields: Any) -> Self:
-        """Build a request from a flat list of steps; the first one has no `resend_if_not`."""
+    def from_steps(cls, dest_addr: str | None, steps: Sequence[CascadeStep], **fields: Any) -> Self:
+        """Build a request from a flat list of steps; the first one has no `resend_if_not`.
+
+        A cascade asks for every report (registeredDelivery 1) unless `fields` say
+        otherwise: the platform reports each step of a chain only then (seed 000, line 15).
+        """
         if not steps:
             raise ValueError("a send needs at least one step")
         chain: CascadeLink | None = None
@@ -209,6 +239,8 @@ class SendRequest(WireModel):
             chain = CascadeLink(state=step.resend_if_not, message=step.message, next_link=chain)
         if steps[0].resend_if_not is not None:
             raise ValueError("the first step cannot have resend_if_not")
+        if chain is not None and fields.get("registered_delivery") is None:
+            fields["registered_delivery"] = RegisteredDelivery.ALL
         return cls(
             dest_addr=dest_addr, message=steps[0].message, cascade_chain_link=chain, **fields
         )

@@ -29,7 +29,6 @@ class Rule(StrEnum):
     FLASHCALL_CODE = "flashcall_code"
     CAPTION = "caption"
     ACTION_URL = "action_url"
-    IMAGE_URL = "image_url"
     LENGTH = "length"
     NOTIFY_URL = "notify_url"
     EXTRA_PARAM = "extra_param"

@@ -181,18 +181,32 @@ status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error }
 
 ## Why a message was not delivered
 
+reason-unknown = The channel gave no reason. If it keeps happening, ask the platform's support, quoting the mtNum.
 reason-absent-subscriber = The phone is off or out of coverage.
-reason-unknown-subscriber = No such subscriber: the number is not in service.
-reason-call-barred = The subscriber's operator barred the message.
-reason-memory-capacity-exceeded = The phone's memory is full.
-reason-timeout = No delivery within the lifetime.
-reason-filtered = Filtered by the operator or the channel.
-reason-busy = The line was busy.
-reason-unrouted = No route to this number.
-reason-teleservice-not-provisioned = The subscriber cannot receive this kind of message.
-reason-oper-spamfiltered = The operator's spam filter stopped it.
+reason-call-barred = Barred: the subscriber's operator or the messenger refused the message (a ban on the number or on the sender).
+reason-failure = Delivery failed in the operator's network (for a FlashingCall: the call could not be made).
+reason-memory-capacity-exceeded = The phone's memory is full: it takes no new messages.
+reason-teleservice-not-provisioned = The subscriber cannot receive this kind of message: the service is not enabled for the number (no messenger account, no SMS or calls).
+reason-timeout = Not delivered within the message's lifetime (ttl).
+reason-unknown-subscriber = No such subscriber: the number is not in service or the recipient is unknown.
+reason-duplicated = Dropped as a repeat of a message already sent.
+reason-filtered = Filtered by the operator or the channel: the text or the sender was not let through.
+reason-unrouted = No route: the platform has no way to deliver to this subscriber in this channel.
 reason-oper-blacklisted = The number is on the operator's blacklist.
-reason-duplicated = Dropped as a duplicate.
+reason-oper-invsrcaddr = The operator refused the sender name: it is not registered or not allowed there.
+reason-oper-spamfiltered = The operator's spam filter stopped it.
+reason-busy = The subscriber's line was busy when called.
+reason-bad-params = The platform rejected the message's parameters (for a Push: its content or options).
+reason-consumer-id-not-found = No app user has this externalUserId.
+reason-consumer-phone-not-found = No app user has this phone number.
+reason-no-primary-devices = The user has no main device to receive pushes.
+reason-no-active-installations = The app is not installed, or not active, on any of the user's devices.
+reason-push-disabled = The user turned notifications off in the app.
+reason-push-os-disabled = Notifications for the app are turned off in the phone's settings.
+reason-subscription-failed = Subscribing the user's device to notifications failed.
+reason-no-application = The app is unknown to the platform or not set up for this account.
+reason-below-min-version = The app on the device is older than the version that can receive these pushes.
+reason-provider-error = The push service (Apple, Google, Huawei...) answered with an error.
 
 ## Command menu
 

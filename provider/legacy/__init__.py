@@ -18,10 +18,11 @@ from provider.legacy.request import (
     LegacySendRequest,
     new_client_id_message,
 )
-from provider.legacy.results import LegacySendResult, LegacyState, LegacyStatus
+from provider.legacy.results import ERROR_STATE, LegacySendResult, LegacyState, LegacyStatus
 from provider.legacy.rules import LegacyChannel, LegacyRule
 
 __all__ = [
+    "ERROR_STATE",
     "STATE_BATCH_LIMIT",
     "IdenticalRequestError",
     "LegacyChannel",

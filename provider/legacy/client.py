@@ -163,9 +163,10 @@ class LegacyClient(AccountHttp):
         """The state of each id, in the order asked.
 
         JSON and XML ask up to `STATE_BATCH_LIMIT` ids per request; GET one per request.
-        An id the platform answers with an error text is a `LegacyState` whose `error`
-        holds it. Mind the platform's rule: the same request (the same ids) at most once a
-        minute, else `IdenticalRequestError`.
+        An id the platform answers with an error text is a final `LegacyState` whose
+        `error` holds it; an id the answer leaves out is one with `missing` set. Mind the
+        platform's rule: the same request (the same ids) at most once a minute, else
+        `IdenticalRequestError`.
         """
         ids = list(id_messages)
         states: list[LegacyState] = []

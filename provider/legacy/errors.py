@@ -15,6 +15,7 @@ from provider.errors import (
     PermissionDeniedError,
     ProviderAPIError,
     RateLimitError,
+    ServiceUnavailableError,
     api_error,
 )
 from provider.legacy.rules import (
@@ -22,6 +23,7 @@ from provider.legacy.rules import (
     IDENTICAL_REQUEST_MARKERS,
     IDENTICAL_REQUEST_WINDOW,
     IP_MARKERS,
+    UNAVAILABLE_MARKERS,
     has_marker,
 )
 from provider.phone import mask_phone
@@ -79,6 +81,7 @@ _EXPLANATIONS = {
     PermissionDeniedError: "The platform does not accept requests from this server's IP "
     "address. Ask the platform's support to allow it.",
     BadRequestError: "The platform refused the request; the reason is its own text.",
+    ServiceUnavailableError: "The platform says it is unavailable for now. Try again in a minute.",
 }
 
 
@@ -98,6 +101,8 @@ def legacy_error(text: str, http_status: int) -> ProviderAPIError:
     elif http_status >= 400:
         # An HTTP failure (a proxy, an overloaded server) says more than its text.
         return api_error(code=None, http_status=http_status, description=description)
+    elif has_marker(description, UNAVAILABLE_MARKERS):
+        cls = ServiceUnavailableError
     else:
         cls = BadRequestError
     error = cls(code=None, http_status=http_status, description=description)

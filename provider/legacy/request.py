@@ -18,32 +18,29 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from provider.legacy.rules import (
     BUTTON_TEXT_LIMIT,
-    BUTTON_URL_LIMIT,
-    BUTTON_URL_SCHEMES,
     CHANNEL_ORDER,
-    CLIENT_ID_MAX_DIGITS,
-    IMAGE_LINK_SCHEMES,
+    CLIENT_ID_DIGITS,
+    JSON_XML_ONLY_FIELDS,
     PRIORITY_MAX,
     PRIORITY_MIN,
     PRIORITY_UNUSED,
-    SMS_TEXT_LIMIT,
     TEMPLATE_KEY_PATTERN,
     TIME_SEND_FORMAT,
     VALIDITY_PERIOD_VIBER_DEFAULT,
-    VALIDITY_PERIOD_VIBER_MAX,
-    VALIDITY_PERIOD_VIBER_MIN,
     VIBER_TEXT_LIMIT,
     LegacyChannel,
     LegacyRule,
     legacy_rule_error,
 )
-from provider.messages import check_length, check_text, check_url
+from provider.messages import check_text
 from provider.request import PhoneDigits
 from provider.violations import Rule, rule_error
 
@@ -52,7 +49,7 @@ WireFields = dict[str, "str | dict[str, str]"]
 """Field name -> value as the platform reads it (all strings; templateData an object)."""
 
 _TEMPLATE_KEY = re.compile(TEMPLATE_KEY_PATTERN)
-_CLIENT_ID = re.compile(rf"\d{{1,{CLIENT_ID_MAX_DIGITS}}}")
+_CLIENT_ID = re.compile(r"[0-9]+")
 
 
 class LegacyModel(BaseModel):
@@ -70,7 +67,7 @@ class LegacyModel(BaseModel):
 
 def new_client_id_message() -> str:
     """A fresh numeric partner id; 18 digits, so collisions are out of practical reach."""
-    low = 10 ** (CLIENT_ID_MAX_DIGITS - 1)
+    low = 10 ** (CLIENT_ID_DIGITS - 1)
     return str(low + secrets.randbelow(9 * low))
 
 
@@ -93,10 +90,9 @@ class LegacyRecipient(LegacyModel):
             return None
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(text, str) or not _CLIENT_ID.fullmatch(text):
+            # The page: "Число" (a number), no more (seed 003, lines 98, 247).
             raise legacy_rule_error(
-                LegacyRule.CLIENT_ID,
-                "client_id_message must be a whole number of 1 to {digits} digits",
-                digits=CLIENT_ID_MAX_DIGITS,
+                LegacyRule.CLIENT_ID, "client_id_message must be a whole number (digits only)"
             )
         # One number, one spelling: "0111" and "111" are the same id to the platform.
         return str(int(text))
@@ -113,8 +109,9 @@ class LegacyMessage(LegacyModel):
     button_text: str | None = None
     button_url: str | None = None
     image_url: str | None = None
-    validity_period_viber: int | None = None
-    """Minutes; None means the platform's default (`VALIDITY_PERIOD_VIBER_DEFAULT`)."""
+    validity_period_viber: int | None = Field(default=None, ge=1)
+    """Minutes, any whole number from 1 (the page gives no range); None means the
+    platform's default (`VALIDITY_PERIOD_VIBER_DEFAULT`)."""
     finale_viber_read: bool | None = None
     """True: only "read" ends a Viber step; delivered-but-unread falls through at its end."""
     sender_sms: str | None = None
@@ -154,21 +151,6 @@ class LegacyMessage(LegacyModel):
                 "got {value}",
                 min=PRIORITY_MIN,
                 max=PRIORITY_MAX,
-                value=value,
-            )
-        return value
-
-    @field_validator("validity_period_viber")
-    @classmethod
-    def _validity(cls, value: int | None) -> int | None:
-        if value is not None and not (
-            VALIDITY_PERIOD_VIBER_MIN <= value <= VALIDITY_PERIOD_VIBER_MAX
-        ):
-            raise rule_error(
-                Rule.TTL_OUT_OF_RANGE,
-                "the Viber lifetime is given in minutes, from {min} to {max}; got {value}",
-                min=VALIDITY_PERIOD_VIBER_MIN,
-                max=VALIDITY_PERIOD_VIBER_MAX,
                 value=value,
             )
         return value
@@ -227,8 +209,11 @@ class LegacyMessage(LegacyModel):
         if LegacyChannel.VIBER in used:
             _check_required_text("Viber", "text_viber", self.text_viber, VIBER_TEXT_LIMIT)
         if LegacyChannel.SMS in used:
-            _check_required_text("SMS", "text_sms", self.text_sms, SMS_TEXT_LIMIT)
+            # The page states no SMS limit (seed 003, lines 23-24): an SMS only needs a text.
+            _check_required_text("SMS", "text_sms", self.text_sms, None)
         if LegacyChannel.VK in used and self.template_id is None:
+            # The API has no VK text: its VK fields are templateId and templateData alone
+            # (seed 003, lines 27-32, 88-93).
             raise legacy_rule_error(
                 LegacyRule.TEMPLATE_REQUIRED,
                 "VK is sent by an approved template: templateId is required when send_vk is set",
@@ -260,25 +245,12 @@ class LegacyMessage(LegacyModel):
                 length=len(self.button_text),
                 limit=BUTTON_TEXT_LIMIT,
             )
-        if self.button_url is not None:
-            check_length("button_url", "The button link", self.button_url, BUTTON_URL_LIMIT)
-            check_url(
-                "button_url",
-                "The button link",
-                self.button_url,
-                BUTTON_URL_SCHEMES,
-                Rule.ACTION_URL,
-            )
-        if self.image_url is not None:
-            if self.button_text is None:
-                raise legacy_rule_error(
-                    LegacyRule.IMAGE_WITHOUT_BUTTON,
-                    "an image (image_url) can only be sent with a button: give button_text "
-                    "and button_url too",
-                    at="image_url",
-                )
-            check_url(
-                "image_url", "The image link", self.image_url, IMAGE_LINK_SCHEMES, Rule.IMAGE_URL
+        if self.image_url is not None and self.button_text is None:
+            raise legacy_rule_error(
+                LegacyRule.IMAGE_WITHOUT_BUTTON,
+                "an image (image_url) can only be sent with a button: give button_text "
+                "and button_url too",
+                at="image_url",
             )
         return self
 
@@ -356,6 +328,21 @@ class LegacySendRequest(LegacyMessage):
         """The content alone, without the phones."""
         return LegacyMessage.model_validate(self.model_dump(exclude={"phones"}))
 
+    def check_transport(self, transport: str) -> None:
+        """Raise pydantic's ValidationError when `transport` cannot carry this request:
+        GET has no name_delivery and no time_send (`JSON_XML_ONLY_FIELDS`)."""
+        if transport != "get":
+            return
+        given = [name for name in JSON_XML_ONLY_FIELDS if getattr(self, name) is not None]
+        if given:
+            error = legacy_rule_error(
+                LegacyRule.JSON_XML_ONLY,
+                "{fields} cannot be sent over GET (JSON and XML only)",
+                fields=", ".join(given),
+            )
+            details = [InitErrorDetails(type=error, loc=(name,), input=None) for name in given]
+            raise ValidationError.from_exception_data(type(self).__name__, details)
+
     def with_client_ids(self, new_id: Callable[[], str] = new_client_id_message) -> Self:
         """A copy in which every phone has a client_id_message (given ones are kept)."""
         phones = tuple(
@@ -367,7 +354,7 @@ class LegacySendRequest(LegacyMessage):
         return self.model_copy(update={"phones": phones})
 
 
-def _check_required_text(label: str, field: str, text: str | None, limit: int) -> None:
+def _check_required_text(label: str, field: str, text: str | None, limit: int | None) -> None:
     if text is None:
         raise rule_error(
             Rule.EMPTY_TEXT,

@@ -61,16 +61,31 @@ class LegacySendResult(_Result):
         return value
 
 
+ERROR_STATE = "error"
+"""The name of a state that is an error text, for cards and storage (not a wire value)."""
+
+
 class LegacyState(_Result):
     """The state of one message, as a state request answers it.
 
-    `state` is None when the platform answered an error text for this id instead of a
-    status (e.g. "Сообщение с таким ID не принималось"); the text is in `error`.
+    Three kinds of answer:
+
+    - a status (`state`): ``send`` in progress, the others final;
+    - an error text in place of a status (`error`), e.g. "Сообщение с таким ID не
+      принималось": the page counts any value that is not a status as the message's error
+      (seed 003, lines 302-303). It is final: asking again gives the same text, so the
+      send is over and shown with that text (`status_name` is `ERROR_STATE`);
+    - no entry for the id in the platform's answer, or an empty state (`missing`):
+      nothing was said about it, so it is asked again on the next round. Not final.
     """
 
     id_message: str
     state: LegacyStatus | None
     error: str | None = None
+    """The platform's error text for this id; set exactly when `state` is None and the
+    platform answered something."""
+    missing: bool = False
+    """The answer said nothing of this id: no entry, or an empty state."""
     time_change_state: datetime | None = None
     """Naive, in the platform's local time (the page does not name the zone)."""
     state_sms: LegacyStatus | None = None
@@ -82,9 +97,22 @@ class LegacyState(_Result):
     price_vk: Decimal | None = None
 
     @property
+    def is_error(self) -> bool:
+        """The platform answered an error text for this id: final."""
+        return self.state is None and self.error is not None
+
+    @property
     def is_final(self) -> bool:
-        """A final status: polling will not change it."""
-        return self.state is not None and self.state.is_final
+        """Polling will not change it: a final status, or an error text."""
+        return self.is_error or (self.state is not None and self.state.is_final)
+
+    @property
+    def status_name(self) -> str | None:
+        """The canonical name to record: a status's wire value, `ERROR_STATE` for an error
+        text, None when the answer said nothing of this id."""
+        if self.state is not None:
+            return self.state.value
+        return ERROR_STATE if self.is_error else None
 
     def channel_state(self, channel: LegacyChannel) -> LegacyStatus | None:
         value: LegacyStatus | None = getattr(self, f"state_{channel.value}")
@@ -97,13 +125,13 @@ class LegacyState(_Result):
         `fields` holds the per-channel attributes (``state_sms``, ``price_sms``...) as sent.
         """
         status = LegacyStatus.parse(state)
-        error = None
-        if status is None:
-            error = state.strip() or "the platform answered no state for this id"
+        # An empty state says nothing (the page documents none): asked again, not final.
+        error = (state.strip() or None) if status is None else None
         return cls(
             id_message=id_message,
             state=status,
             error=error,
+            missing=status is None and error is None,
             time_change_state=_time(fields.get("time_change_state")),
             state_sms=LegacyStatus.parse(fields.get("state_sms")),
             state_viber=LegacyStatus.parse(fields.get("state_viber")),

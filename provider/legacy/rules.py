@@ -12,14 +12,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from provider.channels import (
-    ACTION_URL_LIMIT,
-    ACTION_URL_SCHEMES,
-    CHANNEL_RULES,
-    IMAGE_URL_SCHEMES,
-    MINUTE,
-    MessageType,
-)
+from provider.channels import CHANNEL_RULES, MessageType
 
 
 class LegacyChannel(StrEnum):
@@ -62,32 +55,32 @@ PRIORITY_MAX = 9
 """send_viber / send_vk / send_sms: 0 = channel not used, 1..9 = order of trial (1 first)."""
 
 VIBER_TEXT_LIMIT = CHANNEL_RULES[MessageType.VIBER].text_limit
-"""1000, as in the REST API: the same platform's Viber."""
-SMS_TEXT_LIMIT = CHANNEL_RULES[MessageType.SMS].text_limit
-"""The legacy page gives no SMS limit; the platform's SMS limit (REST) is assumed."""
+"""text_viber: at most 1000 characters (seed 003, lines 16, 77, 226), as in the REST API."""
 BUTTON_TEXT_LIMIT = 19
-"""button_text: at most 19 characters (REST's caption allows 30; this API is stricter)."""
-BUTTON_URL_LIMIT = ACTION_URL_LIMIT
-BUTTON_URL_SCHEMES = ACTION_URL_SCHEMES
-"""A Viber button's link, whichever API carries it."""
-IMAGE_LINK_SCHEMES = IMAGE_URL_SCHEMES
+"""button_text: at most 19 characters (seed 003, lines 17, 78, 227); REST's caption allows 30.
+The page states no form for button_url or image_url, and no limit for text_sms: none is
+checked."""
 
 VALIDITY_PERIOD_VIBER_DEFAULT = 60
-"""Minutes, when validity_period_viber is absent."""
-VALIDITY_PERIOD_VIBER_MIN = max(1, -(-CHANNEL_RULES[MessageType.VIBER].ttl_min // MINUTE))
-VALIDITY_PERIOD_VIBER_MAX = CHANNEL_RULES[MessageType.VIBER].ttl_max // MINUTE
-"""Minutes: the Viber lifetime range of the platform (30 s .. 24 h) in whole minutes."""
+"""Minutes, when validity_period_viber is absent (seed 003, lines 25, 81, 230). The page
+gives no range: any whole number of minutes from 1 goes."""
 
 NAME_DELIVERY_DEFAULT = "Шлюз"
-"""The campaign name the platform uses when name_delivery is empty."""
+"""The campaign name the platform uses when name_delivery is empty (seed 003, line 73)."""
 
 TIME_SEND_FORMAT = "%Y-%m-%d %H:%M"
-"""time_send: ``YYYY-MM-DD hh:mm``."""
+"""time_send: ``YYYY-MM-DD hh:mm`` (seed 003, line 74)."""
 TIME_CHANGE_STATE_FORMAT = "%Y-%m-%d %H:%M:%S"
-"""time_change_state in state answers: ``YYYY-MM-DD hh:mm:ss``."""
+"""time_change_state in state answers: ``YYYY-MM-DD hh:mm:ss`` (seed 003, line 151)."""
 
-CLIENT_ID_MAX_DIGITS = 18
-"""client_id_message is a number; 18 digits always fit the platform's 64-bit integers."""
+JSON_XML_ONLY_FIELDS = ("name_delivery", "time_send")
+"""Fields the page gives for the JSON and XML sends only (seed 003, lines 73-74, 222-223;
+the GET list, lines 9-32, has neither): a GET send carrying them is refused before it
+leaves, rather than sent now under the default name."""
+
+CLIENT_ID_DIGITS = 18
+"""The length of the client_id_message numbers we make. The page asks only for a number
+(seed 003, line 98): any length is accepted."""
 
 IDENTICAL_REQUEST_WINDOW = 60.0
 """Seconds: an identical request is accepted at most once in this window."""
@@ -96,7 +89,8 @@ GET_URL_ADVISED_LIMIT = 2000
 """The page advises keeping GET URLs under about 2000 characters."""
 
 TEMPLATE_KEY_PATTERN = r"[^\W\d][\w-]*"
-"""templateData keys: names the XML transport can write as element names (<Name>)."""
+"""templateData keys: names the XML transport can write as element names (seed 003,
+line 217: ``<templateData><Name>Имя</Name>``), so one request goes over any transport."""
 
 # --- endpoints (paths under the base URL the partner is given) --------------------------
 
@@ -120,8 +114,19 @@ IDENTICAL_REQUEST_MARKERS = (
 )
 AUTH_MARKERS = ("логин", "парол", "авториз", "login", "password", "authori")
 IP_MARKERS = ("ip-адрес", "ip адрес", "ip address", "ip-address")
+UNAVAILABLE_MARKERS = (
+    "недоступ",
+    "временно",
+    "перегруж",
+    "попробуйте позже",
+    "unavailable",
+    "temporarily",
+    "overload",
+    "try again later",
+)
 """The legacy API answers errors as bare text with no codes, and the page documents only
-the identical-request text; these fragments (Russian and English) classify the rest."""
+the identical-request text; these fragments (Russian and English) classify the rest. A
+service that is down says so in words: such a text is never a message's own final state."""
 
 
 def has_marker(text: str, markers: tuple[str, ...]) -> bool:
@@ -148,6 +153,7 @@ class LegacyRule(StrEnum):
     TIME_SEND = "time_send"
     CLIENT_ID = "client_id_message"
     NO_PHONE = "no_phone"
+    JSON_XML_ONLY = "json_xml_only"
 
 
 def legacy_rule_error(

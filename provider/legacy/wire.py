@@ -16,6 +16,7 @@ from provider.errors import (
     AuthenticationError,
     PermissionDeniedError,
     ProviderAPIError,
+    ServiceUnavailableError,
     api_error,
 )
 from provider.legacy.errors import IdenticalRequestError, LegacyPhoneError, legacy_error
@@ -25,8 +26,6 @@ from provider.legacy.xmldoc import XmlError, parse_document, sub, to_document
 
 SendOutcome = LegacySendResult | LegacyPhoneError
 
-_GET_ONLY_NOT = ("name_delivery", "time_send")
-"""Fields the page gives for JSON and XML only."""
 _DESCRIPTION_LIMIT = 500
 _STATE_FIELDS = (
     "time_change_state",
@@ -38,7 +37,6 @@ _STATE_FIELDS = (
     "price_viber",
     "price_vk",
 )
-_NO_ENTRY_FOR_ID = "the platform's answer has no entry for this id"
 _NO_ENTRY_FOR_PHONE = "the platform's answer has no entry for this phone"
 
 
@@ -48,10 +46,8 @@ _NO_ENTRY_FOR_PHONE = "the platform's answer has no entry for this phone"
 def get_send_params(
     login: str, password: str, request: LegacySendRequest
 ) -> tuple[tuple[str, str], ...]:
+    request.check_transport("get")
     fields = request.wire_fields()
-    unavailable = [name for name in _GET_ONLY_NOT if name in fields]
-    if unavailable:
-        raise ValueError(f"{', '.join(unavailable)} cannot be sent over GET (JSON and XML only)")
     params = [
         ("login", login),
         ("password", password),
@@ -284,17 +280,20 @@ def _state(id_message: str, state: str, fields: Mapping[str, str]) -> LegacyStat
 
 
 def _in_order(found: Mapping[str, LegacyState], ids: Sequence[str]) -> list[LegacyState]:
-    return [
-        found.get(i) or LegacyState(id_message=i, state=None, error=_NO_ENTRY_FOR_ID) for i in ids
-    ]
+    return [found.get(i) or LegacyState(id_message=i, state=None, missing=True) for i in ids]
 
 
 def _only_about_the_id(error: ProviderAPIError) -> bool:
-    # Over GET a state's error text and a request's error text look alike; the request's
-    # ones (credentials, identical request) are recognisable and raised, the rest belong
-    # to the id ("Сообщение с таким ID не принималось").
+    # Over GET a state's error text and a request's error text look alike (seed 003,
+    # line 57); the request's ones (credentials, identical request, a service that is
+    # down) are recognisable and raised, to be asked again; the rest belong to the id
+    # ("Сообщение с таким ID не принималось") and are its final state.
     return not isinstance(
-        error, AuthenticationError | PermissionDeniedError | IdenticalRequestError
+        error,
+        AuthenticationError
+        | PermissionDeniedError
+        | IdenticalRequestError
+        | ServiceUnavailableError,
     )
 
 

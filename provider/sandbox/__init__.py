@@ -32,11 +32,22 @@ READ at +6 (outcome 5 posts everything at the time of its last status). Real sec
 simulated seconds times ``--time-scale``. Report dates are on the simulated clock, in
 Moscow time (``+0300``).
 
+A Push to an ``externalUserId`` may come without destAddr; its outcome digit is the user
+id's last character (none, or not a digit: 0).
+
 Cascades: the next link is sent when a step did not reach the link's ``state``
-(DELIVERED, or READ) - right after a final UNDELIVERED, otherwise when the step's ttl runs
-out (no ttl: the account default, 600 s). A step that reaches the state ends the chain.
-Every step reports with its own type, sourceAddr (its serviceNumber, else ``SANDBOX``)
-and text, under the send's mtNum and partner id.
+(DELIVERED, or READ) within its ttl (seed 000, line 11): when the ttl runs out, or at once
+after a final UNDELIVERED (line 5: a cascade resends upon an unsuccessful status). No ttl:
+the account default, 600 s, brought into the channel's range (a FlashingCall waits 5
+minutes at most). A step that reaches the state ends the chain. Every step reports with its
+own type, sourceAddr (its serviceNumber, else ``SANDBOX``) and text, under the send's mtNum
+and partner id. No report marks a step whose ttl ran out: the next step's reports do
+(`provider.reports.lifetime_ran_out`).
+
+VoiceCode (``--voice-code``, ``SandboxConfig(voice_code=True)``): the account's
+FLASHINGCALLs are read out, so each text must be the code alone, four digits (code 4
+otherwise). Without it a FLASHINGCALL's text is up to 2000 characters holding one code of
+4 or 6 digits.
 
 ``registeredDelivery``: 0 no reports, 1 (default) all, 2 only UNDELIVERED.
 

@@ -33,6 +33,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--allowed-ips", help="comma-separated addresses or networks allowed to send"
     )
+    parser.add_argument(
+        "--voice-code",
+        action="store_true",
+        help="the account has VoiceCode: a FLASHINGCALL's text is the code alone, 4 digits",
+    )
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING...")
     return parser.parse_args(argv)
 
@@ -47,6 +52,7 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
         time_scale=args.time_scale,
         report_url=args.report_url,
         allowed_ips=allowed,
+        voice_code=args.voice_code,
     )
 
 

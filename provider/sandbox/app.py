@@ -42,7 +42,7 @@ from provider.sandbox.rest import (
     partner_id_of,
     validate,
 )
-from provider.sandbox.scenarios import MOSCOW, outcome_for, plan
+from provider.sandbox.scenarios import MOSCOW, plan, request_outcome
 from serving import start_site
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,7 @@ class Sandbox:
             url=self._base_url,
             login=self.config.login,
             time_scale=self.config.time_scale,
+            voice_code="yes" if self.config.voice_code else None,
         )
 
     async def stop(self) -> None:
@@ -268,7 +269,7 @@ class Sandbox:
         if refused is not None:
             return error_reply(refused), None
         try:
-            send_request = validate(body)
+            send_request = validate(body, voice_code=self.config.voice_code)
         except Refusal as refusal:
             return error_reply(refusal.code, refusal.extended), None
         return self._accept(send_request), send_request
@@ -291,7 +292,7 @@ class Sandbox:
             partner_id=request.id,
             request=request.redacted(),
             steps=request.steps(),
-            outcome=outcome_for(request.dest_addr),
+            outcome=request_outcome(request),
             accepted_at=accepted_at,
             target_url=request.notify_url or self.config.report_url,
             schedule=plan(

@@ -22,6 +22,9 @@ class SandboxConfig(BaseModel):
     """The per-account switch: a repeated partner `id` is never sent twice."""
     default_ttl: float = Field(default=600.0, gt=0)
     """The account's default lifetime in simulated seconds, for steps without a ttl."""
+    voice_code: bool = False
+    """The account has VoiceCode agreed (seed 004, line 70): its FLASHINGCALLs are read out
+    by voice, so their text must be the code alone, four digits (code 4 otherwise)."""
     default_sender: str = "SANDBOX"
     """`sourceAddr` of reports for steps without a serviceNumber (FlashingCall, defaults)."""
     report_retry_delay: float = Field(default=0.05, gt=0)

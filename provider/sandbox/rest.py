@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from provider.errors import ERROR_CODES
+from provider.messages import FlashingCallMessage, VoiceCodeData
 from provider.request import MASK, SendRequest
 from provider.violations import Violation, describe
 
@@ -82,14 +83,34 @@ def partner_id_of(body: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def validate(body: dict[str, Any]) -> SendRequest:
-    """The request, or a Refusal carrying the code of its first violation."""
+def validate(body: dict[str, Any], *, voice_code: bool = False) -> SendRequest:
+    """The request, or a Refusal carrying the code of its first violation.
+
+    `voice_code`: the account reads its FLASHINGCALLs out (VoiceCode), so each must also
+    keep VoiceCode's rule (`VoiceCodeData`).
+    """
     try:
-        return SendRequest.model_validate(body)
+        request = SendRequest.model_validate(body)
+        if voice_code:
+            _check_voice_codes(request)
     except ValidationError as exc:
         violations = describe(exc)
         first = violations[0]
         raise Refusal(violation_code(first), str(first)) from None
+    return request
+
+
+def _check_voice_codes(request: SendRequest) -> None:
+    for index, step in enumerate(request.steps()):
+        if not isinstance(step.message, FlashingCallMessage):
+            continue
+        try:
+            VoiceCodeData.model_validate(step.message.data.model_dump())
+        except ValidationError as exc:
+            violation = describe(exc)[0]
+            link = "" if index == 0 else "cascadeChainLink." + "nextLink." * (index - 1)
+            where = f"{link}message.data.{violation.field}"
+            raise Refusal(violation_code(violation), f"{where}: {violation.message}") from None
 
 
 def violation_code(violation: Violation) -> int:

@@ -71,6 +71,26 @@ def outcome_for(dest_addr: str) -> Outcome:
     return OUTCOME_BY_DIGIT[dest_addr[-1]]
 
 
+def request_outcome(request: SendRequest) -> Outcome:
+    """The outcome of a send: by destAddr; a Push to an externalUserId alone goes by the
+    id's last character when it is a digit, else is read (outcome 0)."""
+    if request.dest_addr is not None:
+        return outcome_for(request.dest_addr)
+    user = next((s.external_user_id for s in request.steps() if s.external_user_id), "")
+    return OUTCOME_BY_DIGIT.get(user[-1:], Outcome.READ)
+
+
+def lifetime(step: CascadeStep, default_ttl: float) -> float:
+    """The step's lifetime in simulated seconds: its ttl, else the account's default
+    brought into the channel's range (the account's default fits every channel it sends:
+    a FlashingCall waits at most 5 minutes, seed 004, line 62)."""
+    ttl = step.ttl_seconds
+    if ttl is not None:
+        return float(ttl)
+    rules = CHANNEL_RULES[step.type]
+    return min(max(default_ttl, float(rules.ttl_min)), float(rules.ttl_max))
+
+
 @dataclass(frozen=True, slots=True)
 class StepStatus:
     at: float
@@ -153,10 +173,13 @@ def plan(
     """Every report of the send, ordered by posting time.
 
     A cascade moves on to the next step when the current one did not reach the next link's
-    state: right after a final UNDELIVERED, otherwise when the step's ttl runs out. A step
-    that reaches the state ends the chain.
+    state (DELIVERED or READ) within its ttl (seed 000, line 11): when the ttl runs out,
+    or at once on a final UNDELIVERED, which settles that the state will never come. The
+    page calls a cascade a resend "в случае получения неуспешного статуса" (line 5: upon
+    an unsuccessful status) and says nothing of waiting out the ttl after one. A step that
+    reaches the state ends the chain.
     """
-    outcome = outcome_for(request.dest_addr)
+    outcome = request_outcome(request)
     steps = request.steps()
     schedule: list[ScheduledReport] = []
     start = 0.0
@@ -172,8 +195,7 @@ def plan(
         if state is None or reached(course, state):
             break
         failed_at = next((s.at for s in course if s.status is DeliveryStatus.UNDELIVERED), None)
-        ttl = step.message.data.ttl_seconds()
-        start += failed_at if failed_at is not None else float(ttl or default_ttl)
+        start += failed_at if failed_at is not None else lifetime(step, default_ttl)
     # Steps overlap only if a ttl were shorter than READ_AT (no channel allows that); a
     # stable sort keeps each step's own order either way.
     schedule.sort(key=lambda item: item.at)

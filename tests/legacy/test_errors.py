@@ -17,7 +17,7 @@ from provider.errors import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from provider.legacy import IdenticalRequestError, LegacyClient, Transport, legacy_error
+from provider.legacy import IdenticalRequestError, LegacyClient, Transport, legacy_error, wire
 from provider.legacy.rules import IDENTICAL_REQUEST_TEXT
 from provider.sandbox import RunningSandbox, Sandbox, SandboxConfig
 from tests.helpers import phone
@@ -131,6 +131,8 @@ async def test_a_broken_rule_the_platform_checks_is_a_bad_request(
         ("Доступ с этого IP-адреса запрещён", 200, PermissionDeniedError),
         ("Недостаточно средств на счёте", 200, BadRequestError),
         ("Service is unavailable", 503, ServiceUnavailableError),
+        ("Сервис временно недоступен", 200, ServiceUnavailableError),
+        ("Service temporarily unavailable, try again later", 200, ServiceUnavailableError),
         ("<html>Bad Gateway</html>", 502, InternalServerError),
     ],
 )
@@ -157,3 +159,14 @@ async def test_get_cannot_carry_the_json_and_xml_only_fields(sandbox: RunningSan
         with pytest.raises(ValueError, match="time_send cannot be sent over GET"):
             await client.send(sms_to(0, time_send="2030-01-01 10:00"))
     assert not sandbox.legacy.received
+
+
+def test_over_get_a_service_that_is_down_is_not_the_messages_final_state() -> None:
+    # GET answers a request's error and a message's error text alike (seed 003, line 57):
+    # "unavailable" is raised, to be asked again; any other text is the id's final state.
+    with pytest.raises(ServiceUnavailableError):
+        wire.read_get_state("Сервис временно недоступен", 200, "111")
+    state = wire.read_get_state("Сообщение с таким ID не принималось", 200, "111")
+
+    assert state.is_final
+    assert state.error == "Сообщение с таким ID не принималось"

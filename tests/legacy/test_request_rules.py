@@ -9,11 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from provider.legacy import LegacyChannel, LegacySendRequest, new_client_id_message
-from provider.legacy.rules import (
-    BUTTON_TEXT_LIMIT,
-    VALIDITY_PERIOD_VIBER_MAX,
-    VIBER_TEXT_LIMIT,
-)
+from provider.legacy.rules import BUTTON_TEXT_LIMIT, VIBER_TEXT_LIMIT
 from provider.violations import Violation, describe
 
 PHONE = "79001234560"
@@ -38,7 +34,13 @@ ACCEPTED = {
     "button with an image": body(
         button_text="Open", button_url="https://x.io", image_url="https://x.io/i.png"
     ),
-    "lifetime at the limit": body(validity_period_viber=VALIDITY_PERIOD_VIBER_MAX),
+    # What the page states no rule for is not refused (seed 003, lines 18-25):
+    "lifetime of a week (the page gives no range)": body(validity_period_viber=10080),
+    "lifetime of 1 minute": body(validity_period_viber=1),
+    "button link of any form": body(button_text="Open", button_url="viber://pa?chatURI=desk"),
+    "image link of any form": body(button_text="Open", button_url="x.io", image_url="x.io/i"),
+    "sms text of 5000 characters": body(send_sms=2, text_sms="s" * 5000),
+    "client id of 30 digits": body(phones=[{"phone": PHONE, "client_id_message": "9" * 30}]),
     "vk by template": {"phones": [PHONE], "send_vk": 1, "templateId": "100"},
     "template data as GET's JSON text": {
         "phones": [PHONE],
@@ -114,17 +116,11 @@ REFUSED = {
         "image_without_button",
         "only be sent with a button",
     ),
-    "button link scheme": (
-        body(button_text="Open", button_url="ftp://x.io"),
-        "button_url",
-        "action_url",
-        "must start with http://",
-    ),
     "lifetime 0 minutes": (
         body(validity_period_viber=0),
         "validity_period_viber",
-        "ttl_out_of_range",
-        "in minutes, from 1 to 1440",
+        "greater_than_equal",
+        "greater than or equal to 1",
     ),
     "vk without template": (
         {"phones": [PHONE], "send_vk": 1},
@@ -166,7 +162,7 @@ REFUSED = {
         body(phones=[{"phone": PHONE, "client_id_message": "desk-1"}]),
         "phones.0.client_id_message",
         "client_id_message",
-        "whole number of 1 to 18 digits",
+        "whole number (digits only)",
     ),
     "client id twice": (
         body(
@@ -240,6 +236,21 @@ def test_client_ids_are_numbers_kept_when_given_and_made_when_not() -> None:
     assert len(generated) == 18
     assert generated.isdigit()
     assert new_client_id_message() != new_client_id_message()
+
+
+@pytest.mark.parametrize("field", ["name_delivery", "time_send"])
+def test_get_cannot_carry_the_json_and_xml_only_fields(field: str) -> None:
+    value = {"name_delivery": "Desk", "time_send": "2017-11-23 13:00"}[field]
+    request = LegacySendRequest.model_validate(body(**{field: value}))
+
+    request.check_transport("json")
+    request.check_transport("xml")
+    with pytest.raises(ValidationError) as caught:
+        request.check_transport("get")
+
+    [violation] = describe(caught.value)
+    assert (violation.field, violation.rule) == (field, "json_xml_only")
+    assert violation.message == f"{field} cannot be sent over GET (JSON and XML only)"
 
 
 def test_a_validation_error_never_echoes_the_input() -> None:

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from provider.errors import BadRequestError
 from provider.legacy import (
+    ERROR_STATE,
+    IdenticalRequestError,
     LegacyChannel,
     LegacyPhoneError,
     LegacySendRequest,
@@ -24,7 +26,14 @@ from provider.legacy import (
     LegacyStatus,
     wire,
 )
-from provider.legacy.rules import GET_PATH, JSON_PATH, XML_SEND_PATH, XML_STATE_PATH
+from provider.legacy.rules import (
+    GET_PATH,
+    IDENTICAL_REQUEST_TEXT,
+    JSON_PATH,
+    UNKNOWN_ID_TEXT,
+    XML_SEND_PATH,
+    XML_STATE_PATH,
+)
 from provider.sandbox import RunningSandbox
 from provider.violations import describe
 
@@ -90,7 +99,9 @@ def json_send_example() -> str:
 
 
 def test_every_example_of_the_page_is_here() -> None:
-    assert len(list(EXAMPLES.glob("003_*"))) == 12
+    # 12 request/answer documents, and the GET plain-text answers: one id, ids for two
+    # phones, a status, the identical-request error and a state that is an error text.
+    assert len(list(EXAMPLES.glob("003_*"))) == 17
 
 
 # -- GET ---------------------------------------------------------------------------------
@@ -122,6 +133,58 @@ async def test_the_get_examples_are_accepted_by_the_sandbox(
     assert LegacyStatus.parse(state.text) in (LegacyStatus.SEND, LegacyStatus.DELIVER)
     [record] = sandbox.legacy.messages.values()
     assert record.message.template_data == {"Name": "Имя", "Where": "Москва"}
+    # The page's own GET example is a cascade, Viber > VK > SMS (line 33).
+    assert record.message.channels() == [LegacyChannel.VIBER, LegacyChannel.VK, LegacyChannel.SMS]
+
+
+ONE_PHONE = LegacySendRequest(phones=["79801234567"], send_sms=1, text_sms="x")
+TWO_PHONES = LegacySendRequest(phones=["79801234567", "79800000001"], send_sms=1, text_sms="x")
+
+
+def test_the_get_send_answers_are_one_id_per_phone() -> None:
+    [one] = wire.read_get_send(filled("003_send.response.get.txt", {}), 200, ONE_PHONE)
+    first, second = wire.read_get_send(
+        filled("003_send_many.response.get.txt", {}), 200, TWO_PHONES
+    )
+
+    assert isinstance(one, LegacySendResult)
+    assert one.id_message == "1179038981"
+    assert isinstance(first, LegacySendResult)
+    assert isinstance(second, LegacySendResult)
+    assert (first.id_message, second.id_message) == ("1178440060", "1178440061")
+
+
+def test_the_get_state_answer_is_a_status_and_final() -> None:
+    state = wire.read_get_state(filled("003_state.response.get.txt", {}), 200, "1179038981")
+
+    assert state.state is LegacyStatus.DELIVER
+    assert state.is_final
+
+
+def test_the_get_identical_request_answer_is_its_own_error() -> None:
+    with pytest.raises(IdenticalRequestError) as caught:
+        wire.read_get_state(filled("003_identical.response.get.txt", {}), 200, "1179038981")
+
+    # The page writes it "error: ..." (line 3); the prefix is the transport's, not the text.
+    assert caught.value.description == IDENTICAL_REQUEST_TEXT
+
+
+@pytest.mark.parametrize("transport", ["get", "003_state.response.json", "003_state.response.xml"])
+def test_a_state_that_is_an_error_text_is_final_in_every_transport(transport: str) -> None:
+    # "ДРУГОЕ: ... статус означает текст ошибки" (lines 302-303): the page's example.
+    text = filled("003_state_other.response.get.txt", {})
+    if transport == "get":
+        state = wire.read_get_state(text, 200, "111")
+    else:
+        values = {**ANSWER_VALUES, "Общий статус сообщения": text, ">Статус<": f">{text}<"}
+        content = filled(transport, values).encode()
+        read = wire.read_json_states if transport.endswith("json") else wire.read_xml_states
+        state, _ = read(content, 200, ["111", "112"])
+
+    assert state.state is None
+    assert state.error == UNKNOWN_ID_TEXT
+    assert state.is_final
+    assert state.status_name == ERROR_STATE
 
 
 # -- JSON --------------------------------------------------------------------------------

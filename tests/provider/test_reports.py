@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from provider.channels import MessageType
-from provider.reports import DeliveryReport, DeliveryStatus
+from provider.channels import CascadeState, MessageType
+from provider.reports import DeliveryReport, DeliveryStatus, lifetime_ran_out
 
 DOCUMENTED: dict[str, Any] = {
     "id": "8770599",
@@ -116,3 +116,27 @@ def test_dates_keep_their_offset_on_the_way_back() -> None:
     )
     assert report.to_json()["submitDate"] == "2026-11-23T18:00:01+0300"
     assert report.to_json()["status"] == 9
+
+
+# -- a cascade step passed over when its lifetime ran out --------------------------------
+
+D, R = CascadeState.DELIVERED, CascadeState.READ
+
+
+@pytest.mark.parametrize(
+    ("status", "wanted", "started", "ran_out"),
+    [
+        (DeliveryStatus.SEND, D, True, True),
+        (None, D, True, True),
+        (DeliveryStatus.DELIVERED, R, True, True),
+        (DeliveryStatus.SEND, D, False, False),
+        (DeliveryStatus.UNDELIVERED, D, True, False),
+        (DeliveryStatus.UNDELIVERED, R, True, False),
+        (DeliveryStatus.DELIVERED, D, True, False),
+        (DeliveryStatus.READ, R, True, False),
+    ],
+)
+def test_a_step_ran_out_of_lifetime_when_the_next_started_without_its_state(
+    status: DeliveryStatus | None, wanted: CascadeState, started: bool, ran_out: bool
+) -> None:
+    assert lifetime_ran_out(status, wanted, next_step_started=started) is ran_out

@@ -76,8 +76,44 @@ ACCEPTED = {
     },
     "flashcall 4 digits 1 min": {"type": "FLASHINGCALL", "data": {"text": "0042", "ttl": 1}},
     "flashcall 6 digits 5 min": {"type": "FLASHINGCALL", "data": {"text": "123456", "ttl": 5}},
+    "flashcall code in a text": {"type": "FLASHINGCALL", "data": {"text": "Ваш код 2268"}},
+    "flashcall text 2000 chars": {
+        "type": "FLASHINGCALL",
+        "data": {"text": "Код 2268 " + "x" * 1991, "ttl": 1},
+    },
+    "viber image address of any form (no rule stated)": {
+        "type": "VIBER",
+        "data": {"instantContent": {"type": "IMAGE_URL", "data": {"imageURL": "i.example/a"}}},
+    },
     "push title 80 chars": {"type": "PUSH", "data": {"text": "p", "title": "t" * 80}},
-    "telegram link 256 chars": {"type": "TELEGRAM", "data": {"text": "t", "link": "l" * 256}},
+    "push action and options at their limits": {
+        "type": "PUSH",
+        "data": {
+            "text": "p",
+            "content": {"actions": [{"title": "t" * 64, "action": "a" * 64, "options": "o" * 300}]},
+        },
+    },
+    "push extraOptions: objects, a list, a string": {
+        "type": "PUSH",
+        "data": {
+            "text": "p",
+            "extraOptions": [
+                {"param_name": "RICH", "param_value": {"imageUrl": "https://i.example/a.png"}},
+                {"param_name": "LIVE_ACTIVITY", "param_value": {"event": "start"}},
+                {"param_name": "SECURE", "param_value": {"ttl": 60}},
+                {"param_name": "SENDING_PLATFORMS", "param_value": ["ANDROID", "IOS"]},
+                {"param_name": "sound", "param_value": "default"},
+            ],
+        },
+    },
+    "telegram link 256 chars": {
+        "type": "TELEGRAM",
+        "data": {"text": "t", "link": "https://t.me/" + "l" * 243},
+    },
+    "telegram tg:// link": {
+        "type": "TELEGRAM",
+        "data": {"text": "t", "link": "tg://resolve?domain=x"},
+    },
 }
 
 
@@ -132,20 +168,26 @@ REFUSED = {
         "length",
         "2048",
     ),
-    "viber image not a url": (
+    "viber image empty": (
         {
             "type": "VIBER",
-            "data": {"instantContent": {"type": "IMAGE_URL", "data": {"imageURL": "x"}}},
+            "data": {"instantContent": {"type": "IMAGE_URL", "data": {"imageURL": " "}}},
         },
         "message.data.instantContent.data.imageURL",
-        "image_url",
-        "http",
+        "empty_text",
+        "empty",
     ),
     "vk without sender": (
         {"type": "VK", "data": {"text": "t"}},
         "message.data.serviceNumber",
         "sender_required",
         "VK needs a sender",
+    ),
+    "vk text 2001": (
+        {"type": "VK", "data": {"text": "t" * 2001, "serviceNumber": "s"}},
+        "message.data.text",
+        "text_too_long",
+        "the limit is 2000",
     ),
     "vk ttl 59 s": (
         {
@@ -180,11 +222,23 @@ REFUSED = {
         "flashcall_code",
         "4 or 6 digits",
     ),
-    "flashcall text": (
-        {"type": "FLASHINGCALL", "data": {"text": "code 1234", "ttl": 1}},
+    "flashcall text without a code": (
+        {"type": "FLASHINGCALL", "data": {"text": "Ваш код", "ttl": 1}},
         "message.data.text",
         "flashcall_code",
-        "code alone",
+        "must contain the code, once: 4 or 6 digits",
+    ),
+    "flashcall text with two codes": (
+        {"type": "FLASHINGCALL", "data": {"text": "1234 или 5678", "ttl": 1}},
+        "message.data.text",
+        "flashcall_code",
+        "once",
+    ),
+    "flashcall text 2001 chars": (
+        {"type": "FLASHINGCALL", "data": {"text": "Код 2268 " + "x" * 1992, "ttl": 1}},
+        "message.data.text",
+        "text_too_long",
+        "the limit is 2000",
     ),
     "flashcall 6 min": (
         {"type": "FLASHINGCALL", "data": {"text": "1234", "ttl": 6}},
@@ -219,11 +273,80 @@ REFUSED = {
         "length",
         "64",
     ),
+    "push action 65": (
+        {
+            "type": "PUSH",
+            "data": {"text": "p", "content": {"actions": [{"title": "t", "action": "a" * 65}]}},
+        },
+        "message.data.content.actions.0.action",
+        "length",
+        "64",
+    ),
+    "push action options 301": (
+        {
+            "type": "PUSH",
+            "data": {
+                "text": "p",
+                "content": {"actions": [{"title": "t", "action": "a", "options": "o" * 301}]},
+            },
+        },
+        "message.data.content.actions.0.options",
+        "length",
+        "300",
+    ),
+    "push RICH with a string": (
+        {
+            "type": "PUSH",
+            "data": {"text": "p", "extraOptions": [{"param_name": "RICH", "param_value": "x"}]},
+        },
+        "message.data.extraOptions.0.param_value",
+        "dict_type",
+        "dictionary",
+    ),
+    "push SENDING_PLATFORMS with an object": (
+        {
+            "type": "PUSH",
+            "data": {
+                "text": "p",
+                "extraOptions": [{"param_name": "SENDING_PLATFORMS", "param_value": {"a": 1}}],
+            },
+        },
+        "message.data.extraOptions.0.param_value",
+        "list_type",
+        "list",
+    ),
+    "push other option with a list": (
+        {
+            "type": "PUSH",
+            "data": {"text": "p", "extraOptions": [{"param_name": "sound", "param_value": ["x"]}]},
+        },
+        "message.data.extraOptions.0.param_value",
+        "string_type",
+        "string",
+    ),
     "telegram link 257": (
-        {"type": "TELEGRAM", "data": {"text": "t", "link": "l" * 257}},
+        {"type": "TELEGRAM", "data": {"text": "t", "link": "https://t.me/" + "l" * 244}},
         "message.data.link",
         "length",
         "256",
+    ),
+    "telegram empty link": (
+        {"type": "TELEGRAM", "data": {"text": "t", "link": ""}},
+        "message.data.link",
+        "empty_text",
+        "Telegram link is empty",
+    ),
+    "telegram link not a url": (
+        {"type": "TELEGRAM", "data": {"text": "t", "link": "t.me/desk"}},
+        "message.data.link",
+        "action_url",
+        "must start with http://, https://, tg://",
+    ),
+    "telegram link without a host": (
+        {"type": "TELEGRAM", "data": {"text": "t", "link": "https://"}},
+        "message.data.link",
+        "action_url",
+        "The Telegram link",
     ),
     "unknown type": ({"type": "FAX", "data": {}}, "message.type", "union_tag_invalid", "FAX"),
 }
@@ -247,11 +370,6 @@ TOP_LEVEL_REFUSED = {
     "extraParam without =": ({"extraParam": "a=1,b"}, "extraParam", "extra_param"),
     "weekday 8": (
         {"scheduleInfo": {"weekdaysSchedule": "1238"}},
-        "scheduleInfo.weekdaysSchedule",
-        "weekdays",
-    ),
-    "weekday twice": (
-        {"scheduleInfo": {"weekdaysSchedule": "112"}},
         "scheduleInfo.weekdaysSchedule",
         "weekdays",
     ),
@@ -291,6 +409,12 @@ def test_notify_url_of_2048_chars_and_a_full_schedule_are_accepted() -> None:
         useTimeDiff=True,
         registeredDelivery=2,
     )
+    assert SendRequest.model_validate(body).to_wire() == body
+
+
+def test_a_day_named_twice_is_no_broken_rule() -> None:
+    # Seed 001, line 87 asks for digits 1 to 7 and nothing more.
+    body = request(sms(), scheduleInfo={"weekdaysSchedule": "1123"})
     assert SendRequest.model_validate(body).to_wire() == body
 
 
@@ -363,6 +487,7 @@ def test_flashcall_then_sms_matches_the_documented_shape() -> None:
     ]
     assert SendRequest.from_steps("8-900-123-45-60", steps).to_wire() == {
         "destAddr": PHONE,
+        "registeredDelivery": 1,
         "message": {"type": "FLASHINGCALL", "data": {"text": "1234", "ttl": 1}},
         "cascadeChainLink": {
             "state": "DELIVERED",
@@ -389,3 +514,64 @@ def test_validation_error_never_echoes_the_password() -> None:
     with pytest.raises(ValidationError) as caught:
         SendRequest.model_validate(body)
     assert "s3cret-pass" not in str(caught.value)
+
+
+# -- who receives it: destAddr or a Push's externalUserId ------------------------------
+
+
+def push_to_user(user: str = "user-42") -> dict[str, Any]:
+    return {"type": "PUSH", "data": {"text": "p", "externalUserId": user}}
+
+
+def test_a_push_to_an_external_user_id_needs_no_dest_addr() -> None:
+    body = {"message": push_to_user()}
+
+    request = SendRequest.model_validate(body)
+
+    assert request.dest_addr is None
+    assert request.to_wire() == body
+    assert request.steps()[0].external_user_id == "user-42"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"message": sms()}, id="sms"),
+        pytest.param({"message": {"type": "PUSH", "data": {"text": "p"}}}, id="push without user"),
+        pytest.param(
+            {
+                "message": push_to_user(),
+                "cascadeChainLink": {"state": "DELIVERED", "message": sms()},
+            },
+            id="push to a user then sms",
+        ),
+    ],
+)
+def test_without_dest_addr_every_step_must_be_a_push_to_a_user(body: dict[str, Any]) -> None:
+    violation = only_violation(body)
+
+    assert (violation.field, violation.rule) == ("destAddr", "missing")
+    assert violation.message == "is required"
+
+
+# -- reports for every step of a cascade ------------------------------------------------
+
+
+def two_steps() -> list[CascadeStep]:
+    return [
+        CascadeStep(SmsMessage(data=SmsData(text="one"))),
+        CascadeStep(SmsMessage(data=SmsData(text="two")), CascadeState.DELIVERED),
+    ]
+
+
+def test_a_cascade_built_from_steps_asks_for_every_report() -> None:
+    # Seed 000, line 15: registeredDelivery "1" brings reports for every step of a chain.
+    assert SendRequest.from_steps(PHONE, two_steps()).to_wire()["registeredDelivery"] == 1
+
+
+def test_a_single_message_keeps_the_accounts_default_and_a_given_value_is_kept() -> None:
+    single = SendRequest.from_steps(PHONE, two_steps()[:1]).to_wire()
+    chosen = SendRequest.from_steps(PHONE, two_steps(), registered_delivery=2).to_wire()
+
+    assert "registeredDelivery" not in single
+    assert chosen["registeredDelivery"] == 2

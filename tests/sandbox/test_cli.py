@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from provider.sandbox.__main__ import config_from, parse_args
 from tests.helpers import (
     ReportReceiver,
     free_port,
@@ -102,3 +103,8 @@ async def test_the_cli_says_in_one_line_that_its_port_is_taken() -> None:
         f"python -m provider.sandbox: cannot listen on 127.0.0.1:{port} (address already in use)"
     )
     assert "Traceback" not in out + err
+
+
+def test_voice_code_is_an_account_setting_of_the_cli() -> None:
+    assert config_from(parse_args(["--port", "0", "--voice-code"])).voice_code is True
+    assert config_from(parse_args(["--port", "0"])).voice_code is False

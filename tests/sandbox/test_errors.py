@@ -152,6 +152,15 @@ async def test_a_missing_destination_is_code_8(sandbox: Sandbox, http: httpx.Asy
     assert_refused(response, 8, "destAddr: is required")
 
 
+async def test_a_push_to_no_one_is_code_8(sandbox: Sandbox, http: httpx.AsyncClient) -> None:
+    # destAddr may be left out only for a Push to an externalUserId.
+    body = send_body({"type": "PUSH", "data": {"text": "t"}})
+    del body["destAddr"]
+    response = await http.post(sandbox.rest_url, json=body)
+
+    assert_refused(response, 8, "destAddr: is required")
+
+
 @pytest.mark.parametrize(
     ("body", "path", "reason"),
     [
@@ -231,6 +240,27 @@ async def test_a_bad_lifetime_in_a_cascade_link_is_code_11(
     [
         (send_body(sms("   ")), "message.data.text: SMS text is empty"),
         (send_body(flashcall("12345")), None),
+        (
+            send_body(flashcall("Ваш код")),
+            "message.data.text: FlashingCall text must contain the code, once: "
+            "4 or 6 digits in a row",
+        ),
+        (
+            send_body({"type": "TELEGRAM", "data": {"text": "t", "link": ""}}),
+            "message.data.link: Telegram link is empty",
+        ),
+        (
+            send_body(
+                {
+                    "type": "PUSH",
+                    "data": {
+                        "text": "t",
+                        "extraOptions": [{"param_name": "RICH", "param_value": "x"}],
+                    },
+                }
+            ),
+            None,
+        ),
         (send_body(colour="red"), "colour: is not a field the platform knows here"),
         (send_body(registeredDelivery=7), None),
         (
@@ -239,7 +269,16 @@ async def test_a_bad_lifetime_in_a_cascade_link_is_code_11(
             "a step after SMS must use DELIVERED",
         ),
     ],
-    ids=["empty-text", "flashcall-code", "unknown-field", "registered-delivery", "cascade-state"],
+    ids=[
+        "empty-text",
+        "flashcall-code",
+        "flashcall-text-without-code",
+        "telegram-empty-link",
+        "push-rich-not-an-object",
+        "unknown-field",
+        "registered-delivery",
+        "cascade-state",
+    ],
 )
 async def test_any_other_broken_rule_is_code_4_with_the_reason(
     sandbox: Sandbox, http: httpx.AsyncClient, body: dict[str, Any], extended: str | None

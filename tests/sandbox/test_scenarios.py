@@ -31,7 +31,12 @@ def test_every_digit_has_an_outcome() -> None:
 
 
 def test_a_cascade_moves_on_right_after_undelivered() -> None:
-    body = send_body(viber(), dest=phone(1), cascadeChainLink=link("DELIVERED", sms()))
+    # A final UNDELIVERED settles that DELIVERED will not come within the ttl (seed 000,
+    # line 11), and the page resends upon an unsuccessful status (line 5): the chain does
+    # not wait out Viber's hour.
+    body = send_body(
+        viber(ttl=1, ttlUnit="HOURS"), dest=phone(1), cascadeChainLink=link("DELIVERED", sms())
+    )
 
     schedule = schedule_of(body)
 
@@ -48,6 +53,15 @@ def test_a_step_without_ttl_waits_the_account_default() -> None:
     body = send_body(vk(), dest=phone(3), cascadeChainLink=link("DELIVERED", sms()))
 
     assert [s.at for s in schedule_of(body)] == [1.0, 601.0]
+
+
+def test_a_flashing_call_without_ttl_waits_at_most_five_minutes() -> None:
+    # The account default (600 s) is longer than a FlashingCall may wait, 1 to 5 minutes
+    # (seed 004, lines 52 and 62): the SMS follows after 5 minutes.
+    flashing_call = {"type": "FLASHINGCALL", "data": {"text": "Ваш код 2268"}}
+    body = send_body(flashing_call, dest=phone(3), cascadeChainLink=link("DELIVERED", sms()))
+
+    assert [s.at for s in schedule_of(body)] == [1.0, 301.0]
 
 
 @pytest.mark.parametrize(("ttl", "unit", "seconds"), [(2, "MINUTES", 120), (1, None, 60)])
