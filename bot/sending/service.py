@@ -123,7 +123,9 @@ class SendService:
                 account_id=account.account_id,
                 channel=draft.kind.upper(),
                 steps=[step.channel.value for step in draft.steps],
-                destination=request.dest_addr,
+                # Every form asks for a phone; a Push to an app user only (no destAddr,
+                # provider/README.md) is not offered by the bot yet.
+                destination=request.dest_addr or "",
                 request=shown_request(request),
                 operator_id=operator.user_id,
                 chat_id=chat_id,
