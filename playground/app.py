@@ -46,6 +46,7 @@ class Playground:
         self._flood = FloodControl(
             enabled=self.config.flood_control,
             chat_per_second=self.config.flood_chat_per_second,
+            chat_burst=self.config.flood_chat_burst,
             group_per_minute=self.config.flood_group_per_minute,
             global_per_second=self.config.flood_global_per_second,
             clock=clock,
