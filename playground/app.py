@@ -32,7 +32,8 @@ class Playground:
     ``async with Playground(config).running(port=0) as pg`` serves it on a free port:
     point aiogram at it with ``AiohttpSession(api=TelegramAPIServer.from_base(pg.base_url))``
     and any ``<digits>:<text>`` token (`token` is one). `clock` (monotonic seconds) drives
-    flood control and the recorded times; tests may pass a fake one.
+    flood control and the recorded times, `wall_clock` (Unix seconds) the dates of messages
+    and edits; tests may pass fake ones.
     """
 
     def __init__(
@@ -40,9 +41,10 @@ class Playground:
         config: PlaygroundConfig | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config or PlaygroundConfig()
-        self._world = World(self.config, clock)
+        self._world = World(self.config, clock, wall_clock)
         self._flood = FloodControl(
             enabled=self.config.flood_control,
             chat_per_second=self.config.flood_chat_per_second,

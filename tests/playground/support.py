@@ -1,4 +1,4 @@
-"""Helpers for the playground tests: a fake clock, a quick-closing session, a tiny bot."""
+"""Helpers for the playground tests: fake clocks, a quick-closing session, a tiny bot."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+class FakeWallClock(FakeClock):
+    """Unix seconds moved by hand: the dates of messages and edits."""
+
+    def __init__(self, now: float) -> None:
+        super().__init__()
+        self.now = now
 
 
 class LoopbackSession(AiohttpSession):
