@@ -17,6 +17,7 @@ from aiohttp import web
 from playground.botapi import BotApi
 from playground.config import PlaygroundConfig
 from playground.flood import FloodControl
+from playground.guard import TOKEN_HEADER, PageGuard, is_loopback, new_token
 from playground.users import PlaygroundUser
 from playground.views import CallbackView, ChatView
 from playground.web import WebApi
@@ -54,7 +55,8 @@ class Playground:
             clock=clock,
         )
         self._bot_api = BotApi(self._world, self._flood)
-        self._web = WebApi(self._world, self._flood)
+        self._guard = PageGuard(new_token(), frozenset(self.config.page_hosts))
+        self._web = WebApi(self._world, self._flood, self._guard)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -71,6 +73,19 @@ class Playground:
     def token(self) -> str:
         """A token naming the configured bot (any ``<digits>:<text>`` is accepted)."""
         return f"{self.config.bot_id}:playground"
+
+    @property
+    def page_token(self) -> str:
+        """This run's token for the people's API (``/api/...``), which refuses requests
+        without it: the page holds it in ``<meta name="playground-token">``; scripts and
+        out-of-process tests send it as `api_headers` do."""
+        return self._guard.token
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """Headers for requests to ``/api/...``: the token (JSON bodies need their
+        ``Content-Type: application/json`` besides)."""
+        return {TOKEN_HEADER: self._guard.token}
 
     @property
     def bot_user(self) -> JsonObject:
@@ -223,6 +238,13 @@ class Playground:
         self._runner, self._base_url = await start_site(
             self.make_app(), host, port, shutdown_timeout=self.config.shutdown_timeout
         )
+        self._guard.allow_host(host)
+        if not is_loopback(host):
+            logger.warning(
+                "event=playground_exposed host=%s: other machines can reach the chat page"
+                " (and with it write as its people) and the Bot API",
+                host or "*",
+            )
         logger.info(
             "event=playground_started url=%s bot=@%s flood_control=%s",
             self._base_url,

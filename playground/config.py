@@ -47,5 +47,9 @@ class PlaygroundConfig(BaseModel):
     """Refuse a bare "&" in HTML text. Telegram keeps it as text, but a bare "&" almost always
     means user input went into the message unescaped, and the next input may hold a "<"."""
 
+    page_hosts: tuple[str, ...] = ()
+    """Names besides localhost, IP addresses and the one listened on that the page and its
+    API answer to (a name not listed may be a web page rebinding its DNS to us)."""
+
     shutdown_timeout: float = Field(default=1.0, ge=0)
     """Seconds in-flight requests get to finish when the playground stops."""

@@ -6,13 +6,18 @@
 
   const $ = (id) => document.getElementById(id);
   const state = { userId: null, chatId: null, users: [], chats: [], bot: null };
+  // This run's token: the API refuses requests without it, so other web pages cannot
+  // write here (they cannot read this page to learn it).
+  const TOKEN = document.querySelector('meta[name="playground-token"]').content;
   let typingTimer = null;
   let toastTimer = null;
 
   async function api(method, path, body) {
+    const headers = { "X-Playground-Token": TOKEN };
+    if (body) headers["Content-Type"] = "application/json";
     const response = await fetch(path, {
       method,
-      headers: body ? { "Content-Type": "application/json" } : {},
+      headers,
       body: body ? JSON.stringify(body) : undefined,
     });
     const data = await response.json();
@@ -352,7 +357,8 @@
   }
 
   function listen() {
-    const source = new EventSource("/api/events");
+    // EventSource cannot send headers: the token goes in the query.
+    const source = new EventSource("/api/events?token=" + encodeURIComponent(TOKEN));
     source.onopen = () => $("status").classList.add("live");
     source.onerror = () => $("status").classList.remove("live");
     source.onmessage = (message) => onEvent(JSON.parse(message.data));
