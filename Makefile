@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit browser clean
+.PHONY: run test lint typecheck unit browser screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,8 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-# The browser checks of the playground page (tests/playground/test_page.py) drive Debian's chromium through Playwright, and its colour emoji come
+# The browser checks of the playground page (tests/playground/test_page*.py and
+# test_api_guard.py) drive Debian's chromium through Playwright, and its colour emoji come
 # from fonts-noto-color-emoji. Both installed here when missing and possible (root,
 # apt-get); never fails: without chromium those checks are skipped, and this says so.
 # Playwright's own browser downloads (`playwright install`) are never used.
@@ -57,6 +58,10 @@ browser:
 	      "without chromium the browser checks of the playground page will be SKIPPED"; \
 	  fi; \
 	fi
+
+# The README's screenshots (docs/screenshots/), taken by the page's flow tests.
+screenshots: $(STAMP) browser
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/playground/test_page_flows.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -6,13 +6,15 @@ never used: they are blocked here) with a fresh profile, and closes it whatever 
 Waiting is Playwright's: assertions (``expect``) re-check their condition until a deadline,
 never a sleep, and never the network going idle (the chat holds an event stream open).
 
-Each test keeps a screenshot per flow in its tmp dir (`snap`).
+Each test keeps a screenshot per flow in its tmp dir (`snap`); with SCREENSHOTS_DIR set, the
+ones meant for the README are also written there (``make screenshots`` refreshes docs/).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ from playwright.async_api import (
     Browser,
     ConsoleMessage,
     Dialog,
+    FloatRect,
     Locator,
     Page,
     ViewportSize,
@@ -44,6 +47,9 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+
+SCREENSHOTS_DIR = "SCREENSHOTS_DIR"
+"""Environment variable: a folder the flow tests also write their screenshots to."""
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -108,14 +114,40 @@ async def open_page(browser: Browser, url: str) -> Watched:
     return watched
 
 
-async def snap(target: Page | Locator, tmp_path: Path, name: str) -> Path:
-    """A PNG of the page's viewport (or of one element) as ``<tmp>/screenshots/<name>.png``."""
-    png = await target.screenshot(animations="disabled", caret="hide")
-    path = tmp_path / "screenshots" / f"{name}.png"
-    await asyncio.to_thread(_write, png, path)
-    return path
+CHAT_BOTTOM = """() => {
+  // Where the chat's messages end on screen (the composer's top at most), plus a margin;
+  // an empty chat (its welcome in the middle) is shown whole.
+  const chat = document.getElementById("messages");
+  if (!chat.querySelector(".msg")) return window.innerHeight;
+  const end = chat.lastElementChild.getBoundingClientRect().bottom + 12;
+  return Math.ceil(Math.min(end, chat.getBoundingClientRect().bottom));
+}"""
 
 
-def _write(png: bytes, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png)
+async def snap(
+    target: Page | Locator, tmp_path: Path, name: str, *, for_docs: bool = False
+) -> Path:
+    """A PNG of the page's viewport (or of one element) as ``<tmp>/screenshots/<name>.png``.
+    `for_docs` (a page): cropped below the chat's last message, and also written to
+    $SCREENSHOTS_DIR when that is set."""
+    if for_docs:
+        assert isinstance(target, Page)
+        height = await target.evaluate(CHAT_BOTTOM)
+        clip = FloatRect(x=0, y=0, width=VIEWPORT["width"], height=height)
+        png = await target.screenshot(animations="disabled", caret="hide", clip=clip)
+    else:
+        png = await target.screenshot(animations="disabled", caret="hide")
+    folders = [tmp_path / "screenshots"]
+    if for_docs and (shared := os.environ.get(SCREENSHOTS_DIR)):
+        folders.append(Path(shared))
+    paths = await asyncio.to_thread(_write, png, f"{name}.png", folders)
+    return paths[0]
+
+
+def _write(png: bytes, name: str, folders: list[Path]) -> list[Path]:
+    paths = []
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths.append(folder / name)
+        paths[-1].write_bytes(png)
+    return paths
