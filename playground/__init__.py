@@ -24,7 +24,10 @@ not-modified and not-found edits, button data, stale callback queries, 429 flood
 People's side over HTTP (JSON): ``GET /api/state``, ``POST /api/users``, ``POST /api/chats``,
 ``GET /api/chats/{id}``, ``POST /api/send``, ``POST /api/click``, ``GET /api/calls``,
 ``GET /api/callbacks``, ``GET /api/commands``, ``GET|POST /api/flood`` and
-``GET /api/events`` (Server-Sent Events). The page at ``/`` uses exactly these.
+``GET /api/events`` (Server-Sent Events). The page at ``/`` uses exactly these. They answer
+only requests carrying this run's token (``X-Playground-Token``: `Playground.api_headers`,
+or the page's ``<meta name="playground-token">``), from no other web page, with JSON
+bodies: see playground.guard.
 """
 
 from playground.app import Playground

@@ -19,6 +19,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (0: any)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
+        "--allow-host",
+        dest="page_hosts",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the page may be opened by (IP addresses and localhost always may)",
+    )
+    parser.add_argument(
         "--no-flood-control",
         dest="flood_control",
         action="store_false",
@@ -35,7 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    config = PlaygroundConfig(flood_control=args.flood_control, bot_username=args.bot_username)
+    config = PlaygroundConfig(
+        flood_control=args.flood_control,
+        bot_username=args.bot_username,
+        page_hosts=tuple(args.page_hosts),
+    )
     # Until SIGINT or SIGTERM, then a clean stop (long polls and page streams ended).
     return run_until_signalled(
         "python -m playground",

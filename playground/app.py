@@ -17,6 +17,7 @@ from aiohttp import web
 from playground.botapi import BotApi
 from playground.config import PlaygroundConfig
 from playground.flood import FloodControl
+from playground.guard import TOKEN_HEADER, PageGuard, is_loopback, new_token
 from playground.users import PlaygroundUser
 from playground.views import CallbackView, ChatView
 from playground.web import WebApi
@@ -32,7 +33,8 @@ class Playground:
     ``async with Playground(config).running(port=0) as pg`` serves it on a free port:
     point aiogram at it with ``AiohttpSession(api=TelegramAPIServer.from_base(pg.base_url))``
     and any ``<digits>:<text>`` token (`token` is one). `clock` (monotonic seconds) drives
-    flood control and the recorded times; tests may pass a fake one.
+    flood control and the recorded times, `wall_clock` (Unix seconds) the dates of messages
+    and edits; tests may pass fake ones.
     """
 
     def __init__(
@@ -40,18 +42,21 @@ class Playground:
         config: PlaygroundConfig | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config or PlaygroundConfig()
-        self._world = World(self.config, clock)
+        self._world = World(self.config, clock, wall_clock)
         self._flood = FloodControl(
             enabled=self.config.flood_control,
             chat_per_second=self.config.flood_chat_per_second,
+            chat_burst=self.config.flood_chat_burst,
             group_per_minute=self.config.flood_group_per_minute,
             global_per_second=self.config.flood_global_per_second,
             clock=clock,
         )
         self._bot_api = BotApi(self._world, self._flood)
-        self._web = WebApi(self._world, self._flood)
+        self._guard = PageGuard(new_token(), frozenset(self.config.page_hosts))
+        self._web = WebApi(self._world, self._flood, self._guard)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -68,6 +73,19 @@ class Playground:
     def token(self) -> str:
         """A token naming the configured bot (any ``<digits>:<text>`` is accepted)."""
         return f"{self.config.bot_id}:playground"
+
+    @property
+    def page_token(self) -> str:
+        """This run's token for the people's API (``/api/...``), which refuses requests
+        without it: the page holds it in ``<meta name="playground-token">``; scripts and
+        out-of-process tests send it as `api_headers` do."""
+        return self._guard.token
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """Headers for requests to ``/api/...``: the token (JSON bodies need their
+        ``Content-Type: application/json`` besides)."""
+        return {TOKEN_HEADER: self._guard.token}
 
     @property
     def bot_user(self) -> JsonObject:
@@ -220,6 +238,13 @@ class Playground:
         self._runner, self._base_url = await start_site(
             self.make_app(), host, port, shutdown_timeout=self.config.shutdown_timeout
         )
+        self._guard.allow_host(host)
+        if not is_loopback(host):
+            logger.warning(
+                "event=playground_exposed host=%s: other machines can reach the chat page"
+                " (and with it write as its people) and the Bot API",
+                host or "*",
+            )
         logger.info(
             "event=playground_started url=%s bot=@%s flood_control=%s",
             self._base_url,

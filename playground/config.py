@@ -34,7 +34,10 @@ class PlaygroundConfig(BaseModel):
     flood_control: bool = False
     """Answer 429 like Telegram when the bot sends or edits too fast (on in the CLI)."""
     flood_chat_per_second: int = Field(default=1, ge=1)
-    """Sends and edits per chat per second before 429."""
+    """Sends and edits per chat per second, once a burst is spent."""
+    flood_chat_burst: int = Field(default=2, ge=1)
+    """Sends and edits a chat takes at once before the per-second limit applies (Telegram
+    allows short bursts: a reply and its follow-up never earn a 429 there)."""
     flood_group_per_minute: int = Field(default=20, ge=1)
     """Sends and edits per group chat per minute (Telegram's documented group limit)."""
     flood_global_per_second: int = Field(default=30, ge=1)
@@ -43,6 +46,10 @@ class PlaygroundConfig(BaseModel):
     strict_html: bool = True
     """Refuse a bare "&" in HTML text. Telegram keeps it as text, but a bare "&" almost always
     means user input went into the message unescaped, and the next input may hold a "<"."""
+
+    page_hosts: tuple[str, ...] = ()
+    """Names besides localhost, IP addresses and the one listened on that the page and its
+    API answer to (a name not listed may be a web page rebinding its DNS to us)."""
 
     shutdown_timeout: float = Field(default=1.0, ge=0)
     """Seconds in-flight requests get to finish when the playground stops."""

@@ -1,8 +1,11 @@
 """Telegram's flood limits as sliding windows, answering 429 with ``retry_after``.
 
 Telegram does not publish exact rules; its FAQ gives the numbers used here: about one
-message per second in one chat, 20 per minute in a group, 30 per second overall. Every
-send or edit in a chat counts toward the chat's windows; every chat-acting call (sends,
+message per second in one chat ("we may allow short bursts that go over this limit, but
+eventually you'll begin receiving 429 errors"), 20 per minute in a group, 30 per second
+overall. A chat therefore has a bucket: a short burst goes through at once (a bot's reply
+and its follow-up, as /start sends), then one per second. Every send or edit in a chat
+counts toward the chat's limits; every chat-acting call (sends,
 edits, deletes, callback answers, chat actions) counts toward the global one. Service calls
 (getUpdates, getMe, commands, webhook) are never limited. Only calls that succeed count: a
 send refused for bad HTML or a 429 does not use up the chat's second.
@@ -38,6 +41,32 @@ class _Window:
             return 0.0
         return self.times[-self.limit] + self.span - now
 
+    def record(self, now: float) -> None:
+        self.times.append(now)
+
+
+class _Bucket:
+    """A chat's allowance: `burst` calls at once, refilled at `rate` calls per second."""
+
+    def __init__(self, burst: int, rate: float, now: float) -> None:
+        self.burst = burst
+        self.rate = rate
+        self.tokens = float(burst)
+        self.updated = now
+
+    def _refill(self, now: float) -> None:
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more call fits (0: it fits now)."""
+        self._refill(now)
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def record(self, now: float) -> None:
+        self._refill(now)
+        self.tokens -= 1
+
 
 class FloodControl:
     """Decides 429s; `refusals` counts every one answered."""
@@ -47,6 +76,7 @@ class FloodControl:
         *,
         enabled: bool,
         chat_per_second: int,
+        chat_burst: int,
         group_per_minute: int,
         global_per_second: int,
         clock: Callable[[], float],
@@ -54,19 +84,24 @@ class FloodControl:
         self.enabled = enabled
         self.refusals = 0
         self._chat_per_second = chat_per_second
+        self._chat_burst = chat_burst
         self._group_per_minute = group_per_minute
         self._clock = clock
         self._global = _Window(global_per_second, 1.0)
-        self._chats: dict[int, _Window] = {}
+        self._chats: dict[int, _Bucket] = {}
         self._groups: dict[int, _Window] = {}
 
-    def _windows(self, method: str, chat_id: int | None, is_group: bool) -> list[_Window]:
+    def _windows(self, method: str, chat_id: int | None, is_group: bool) -> list[_Window | _Bucket]:
         method = method.lower()
         if not self.enabled or method not in CHAT_ACTING:
             return []
-        windows = [self._global]
+        windows: list[_Window | _Bucket] = [self._global]
         if chat_id is not None and method in CHAT_WRITES:
-            windows.append(self._chats.setdefault(chat_id, _Window(self._chat_per_second, 1.0)))
+            bucket = self._chats.get(chat_id)
+            if bucket is None:
+                bucket = _Bucket(self._chat_burst, self._chat_per_second, self._clock())
+                self._chats[chat_id] = bucket
+            windows.append(bucket)
             if is_group:
                 windows.append(
                     self._groups.setdefault(chat_id, _Window(self._group_per_minute, 60.0))
@@ -90,4 +125,4 @@ class FloodControl:
         """Count a call that went through."""
         now = self._clock()
         for window in self._windows(method, chat_id, is_group):
-            window.times.append(now)
+            window.record(now)

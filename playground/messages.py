@@ -8,8 +8,6 @@ in Telegram, and both things a status card that is edited in place must cope wit
 
 from __future__ import annotations
 
-import time
-
 from playground.errors import NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
 from playground.html_parser import (
     MAX_TEXT_LENGTH,
@@ -210,7 +208,7 @@ class MessageMethods:
 
     def _edited(self, message: StoredMessage, kind: EditKind) -> None:
         message.edits.append(Edit(self.world.clock(), kind))
-        message.edit_date = int(time.time())
+        message.edit_date = int(self.world.wall_clock())
         self.world.publish_message(message)
 
     async def delete_message(self, params: Params) -> bool:

@@ -1,14 +1,17 @@
 """The people's side over HTTP (``/api/...``, JSON) and the web chat page (``/``).
 
 The page and out-of-process tests use the same endpoints; ``GET /api/events`` streams
-changes as Server-Sent Events so the page updates live without polling.
+changes as Server-Sent Events so the page updates live without polling. Every API request
+passes `PageGuard` first: the page's token, its origin, JSON bodies (see playground.guard).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,10 +19,25 @@ from typing import Any
 from aiohttp import web
 
 from playground.flood import FloodControl
+from playground.guard import PageGuard, Refused
 from playground.users import ActionError, find_button, press, resolve_chat, write
 from playground.world import JsonObject, UserRecord, World
 
+logger = logging.getLogger(__name__)
+
 STATIC = Path(__file__).with_name("static")
+TOKEN_SLOT = "{{PLAYGROUND_TOKEN}}"  # noqa: S105 - a placeholder, not a secret
+"""Where index.html holds the page's token (a meta tag the scripts read)."""
+PAGE_HEADERS = {
+    # The page carries this run's token: never kept by a cache, never framed by another
+    # page (whose clicks would then be the page's), its scripts and requests ours only.
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 KEEPALIVE_SECONDS = 15.0
 """An SSE comment this often, so proxies keep the stream and dead peers are noticed."""
 
@@ -54,13 +72,14 @@ def _int(body: JsonObject, key: str, default: int | None = None) -> int:
 
 
 class WebApi:
-    def __init__(self, world: World, flood: FloodControl) -> None:
+    def __init__(self, world: World, flood: FloodControl, guard: PageGuard) -> None:
         self.world = world
         self.flood = flood
+        self.guard = guard
 
     def install(self, app: web.Application) -> None:
+        app.router.add_route("GET", "/", self._refusing(self.index, self.guard.check_host))
         routes: list[tuple[str, str, Handler]] = [
-            ("GET", "/", self.index),
             ("GET", "/api/state", self.state),
             ("POST", "/api/users", self.create_user),
             ("POST", "/api/chats", self.create_group),
@@ -72,15 +91,32 @@ class WebApi:
             ("GET", "/api/commands", self.get_commands),
             ("GET", "/api/flood", self.get_flood),
             ("POST", "/api/flood", self.set_flood),
-            ("GET", "/api/events", self.events),
         ]
         for method, path, handler in routes:
-            app.router.add_route(method, path, self._guard(handler))
+            app.router.add_route(method, path, self._refusing(handler, self.guard.check_api))
+        # The page's EventSource cannot send headers: its token comes in the query.
+        app.router.add_route(
+            "GET", "/api/events", self._refusing(self.events, self.guard.check_stream)
+        )
         app.router.add_static("/static/", STATIC, append_version=False)
 
     @staticmethod
-    def _guard(handler: Handler) -> Handler:
+    def _refusing(handler: Handler, check: Callable[[web.Request], None]) -> Handler:
+        """`handler` behind `check`, its refusals and bad input as JSON errors."""
+
         async def guarded(request: web.Request) -> web.StreamResponse:
+            try:
+                check(request)
+            except Refused as refused:
+                # Origin and Host come from whoever sent them: repr'd, cut short.
+                logger.warning(
+                    "event=playground_api_refused status=%d path=%s origin=%.80r host=%.80r",
+                    refused.status,
+                    request.path,
+                    request.headers.get("Origin"),
+                    request.headers.get("Host"),
+                )
+                return _error(refused.status, refused.reason)
             try:
                 return await handler(request)
             except ActionError as exc:
@@ -100,8 +136,15 @@ class WebApi:
     # -- page --------------------------------------------------------------------------
 
     async def index(self, request: web.Request) -> web.StreamResponse:
+        """The chat page with this run's token in it (read per request: edits to the static
+        files show on reload)."""
         del request
-        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+        page = await asyncio.to_thread((STATIC / "index.html").read_text, encoding="utf-8")
+        return web.Response(
+            text=page.replace(TOKEN_SLOT, html.escape(self.guard.token)),
+            content_type="text/html",
+            headers=PAGE_HEADERS,
+        )
 
     async def state(self, request: web.Request) -> web.StreamResponse:
         del request

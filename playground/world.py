@@ -166,9 +166,16 @@ class EventHub:
 
 
 class World:
-    def __init__(self, config: PlaygroundConfig, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        config: PlaygroundConfig,
+        clock: Callable[[], float],
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
         self.clock = clock
+        self.wall_clock = wall_clock
+        """Unix seconds: the dates of messages and edits, as Telegram gives them."""
         self.bot = UserRecord(
             id=config.bot_id,
             first_name=config.bot_first_name,
@@ -259,7 +266,7 @@ class World:
             message_id=chat.next_message_id,
             sender_id=sender_id,
             from_bot=sender_id == self.bot.id,
-            date=int(time.time()),
+            date=int(self.wall_clock()),
             sent_at=self.clock(),
             text=parsed.text,
             entities=[dict(e) for e in parsed.entities],
@@ -337,6 +344,7 @@ class World:
                 "deleted": replied.deleted,
             },
             "edited": message.text_edited,
+            "edit_date": message.edit_date,
             "edit_count": len(message.edits),
             "deleted": message.deleted,
             "update_id": message.update_id,

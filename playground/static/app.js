@@ -6,13 +6,18 @@
 
   const $ = (id) => document.getElementById(id);
   const state = { userId: null, chatId: null, users: [], chats: [], bot: null };
+  // This run's token: the API refuses requests without it, so other web pages cannot
+  // write here (they cannot read this page to learn it).
+  const TOKEN = document.querySelector('meta[name="playground-token"]').content;
   let typingTimer = null;
   let toastTimer = null;
 
   async function api(method, path, body) {
+    const headers = { "X-Playground-Token": TOKEN };
+    if (body) headers["Content-Type"] = "application/json";
     const response = await fetch(path, {
       method,
-      headers: body ? { "Content-Type": "application/json" } : {},
+      headers,
       body: body ? JSON.stringify(body) : undefined,
     });
     const data = await response.json();
@@ -107,8 +112,9 @@
     const list = $("messages");
     list.replaceChildren();
     for (const message of data.messages) upsert(message);
+    welcomeIfEmpty();
     showReplyKeyboard(data.chat.reply_keyboard);
-    $("menu").hidden = true;
+    closeMenu();
     scrollDown();
   }
 
@@ -117,6 +123,7 @@
     const existing = document.getElementById(id);
     if (message.deleted) {
       if (existing) existing.remove();
+      welcomeIfEmpty();
       return;
     }
     const node = renderMessage(message);
@@ -124,8 +131,39 @@
     if (existing) {
       existing.replaceWith(node);
     } else {
+      $("welcome")?.remove();
       $("messages").appendChild(node);
     }
+  }
+
+  // An empty chat is what a newcomer sees first: say where they are and how to begin, as
+  // Telegram's Start button does.
+  function welcomeIfEmpty() {
+    const list = $("messages");
+    if (list.querySelector(".msg") || $("welcome")) return;
+    const user = state.users.find((u) => u.id === state.userId);
+    const card = el("section", "welcome");
+    card.id = "welcome";
+    card.appendChild(el("h1", "", state.bot ? state.bot.first_name : "Bot"));
+    card.appendChild(el("div", "username", state.bot ? "@" + state.bot.username : ""));
+    card.appendChild(
+      el(
+        "p",
+        "",
+        "The playground, a stand-in for Telegram: you are " +
+          (user ? `${user.first_name} (id ${user.id})` : "a user") +
+          ", chatting with the bot.",
+      ),
+    );
+    const hint = el("p", "hint");
+    hint.append("Press Start, or type ", el("kbd", "", "/"), " for the bot's commands.");
+    card.appendChild(hint);
+    const start = el("button", "", "START");
+    start.type = "button";
+    start.id = "start";
+    start.addEventListener("click", () => send("/start"));
+    card.appendChild(start);
+    list.appendChild(card);
   }
 
   function renderMessage(message) {
@@ -139,8 +177,11 @@
     const text = el("div", "text");
     text.appendChild(TgRender.renderText(document, message.text, message.entities));
     node.appendChild(text);
-    const time = new Date(message.date * 1000).toTimeString().slice(0, 5);
-    node.appendChild(el("div", "meta", (message.edited ? "edited " : "") + time));
+    // An edited message shows when it was last edited, as Telegram does.
+    const meta = message.edited
+      ? "edited " + clock(message.edit_date || message.date)
+      : clock(message.date);
+    node.appendChild(el("div", "meta", meta));
     if (message.buttons.length) node.appendChild(inlineKeyboard(message));
     return node;
   }
@@ -195,8 +236,12 @@
     }
   }
 
-  function system(text) {
-    $("messages").appendChild(el("div", "system", text));
+  function clock(unixSeconds) {
+    return new Date(unixSeconds * 1000).toTimeString().slice(0, 5);
+  }
+
+  function system(text, kind) {
+    $("messages").appendChild(el("div", kind ? "system " + kind : "system", text));
     scrollDown();
   }
 
@@ -228,10 +273,15 @@
     );
   }
 
+  function closeMenu() {
+    $("menu").hidden = true;
+    $("menu-button").setAttribute("aria-expanded", "false");
+  }
+
   async function toggleMenu() {
     const menu = $("menu");
     if (!menu.hidden) {
-      menu.hidden = true;
+      closeMenu();
       return;
     }
     const query = `?user_id=${state.userId}&chat_id=${state.chatId}`;
@@ -241,15 +291,17 @@
     for (const command of data.visible) {
       const item = el("button", "");
       item.type = "button";
+      item.setAttribute("role", "menuitem");
       item.appendChild(el("b", "", "/" + command.command));
       item.appendChild(document.createTextNode(command.description));
       item.addEventListener("click", () => {
-        menu.hidden = true;
+        closeMenu();
         send("/" + command.command);
       });
       menu.appendChild(item);
     }
     menu.hidden = false;
+    $("menu-button").setAttribute("aria-expanded", "true");
   }
 
   // -- live events ------------------------------------------------------------------
@@ -288,7 +340,11 @@
         break;
       }
       case "call_failed":
-        if (here || event.chat_id === null) {
+        if (!here && event.chat_id !== null) break;
+        if (event.error_code === 429) {
+          // Telegram's flood limit: the bot is told to wait, not that it did wrong.
+          system(`⏳ ${event.method}: ${event.description} (flood limit)`, "flood");
+        } else {
           system(`⚠ ${event.method}: ${event.description}`);
         }
         break;
@@ -301,7 +357,8 @@
   }
 
   function listen() {
-    const source = new EventSource("/api/events");
+    // EventSource cannot send headers: the token goes in the query.
+    const source = new EventSource("/api/events?token=" + encodeURIComponent(TOKEN));
     source.onopen = () => $("status").classList.add("live");
     source.onerror = () => $("status").classList.remove("live");
     source.onmessage = (message) => onEvent(JSON.parse(message.data));
@@ -311,6 +368,7 @@
 
   $("composer").addEventListener("submit", (submit) => {
     submit.preventDefault();
+    closeMenu();
     const box = $("text");
     const text = box.value;
     box.value = "";
@@ -323,6 +381,15 @@
     }
   });
   $("menu-button").addEventListener("click", () => act(toggleMenu));
+  // Out of the way as Telegram's is: Escape, or a click anywhere else, closes the menu.
+  document.addEventListener("keydown", (key) => {
+    if (key.key === "Escape") closeMenu();
+  });
+  document.addEventListener("click", (click) => {
+    if (!$("menu").contains(click.target) && !$("menu-button").contains(click.target)) {
+      closeMenu();
+    }
+  });
   $("messages").addEventListener("click", (click) => {
     const target = click.target;
     if (target.classList.contains("e-spoiler")) target.classList.add("shown");

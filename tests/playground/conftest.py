@@ -43,7 +43,10 @@ async def bot(pg: Playground) -> AsyncIterator[Bot]:
 
 @pytest.fixture
 async def http(pg: Playground, tls_context: ssl.SSLContext) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=pg.base_url, timeout=5.0, verify=tls_context) as client:
+    """A client of the people's API, sending this run's token as the page does."""
+    async with httpx.AsyncClient(
+        base_url=pg.base_url, timeout=5.0, verify=tls_context, headers=pg.api_headers
+    ) as client:
         yield client
 
 

@@ -1,8 +1,10 @@
-"""Helpers for the playground tests: a fake clock, a quick-closing session, a tiny bot."""
+"""Helpers for the playground tests: fake clocks, a quick-closing session, a tiny bot, the
+page's token."""
 
 from __future__ import annotations
 
 import html
+import re
 
 from aiogram import F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -20,6 +22,25 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+class FakeWallClock(FakeClock):
+    """Unix seconds moved by hand: the dates of messages and edits."""
+
+    def __init__(self, now: float) -> None:
+        super().__init__()
+        self.now = now
+
+
+TOKEN_HEADER = "X-Playground-Token"
+_TOKEN_META = re.compile(r'<meta name="playground-token" content="([^"]+)">')
+
+
+def token_of_page(page: str) -> str:
+    """The API token a page served at ``/`` holds, as its scripts read it."""
+    found = _TOKEN_META.search(page)
+    assert found is not None, "the page holds no playground-token"
+    return html.unescape(found.group(1))
 
 
 class LoopbackSession(AiohttpSession):

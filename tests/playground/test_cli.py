@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.helpers import free_port, read_until, run_to_exit, taken_port
+from tests.playground.support import TOKEN_HEADER, token_of_page
 
 REPO = Path(__file__).resolve().parents[2]
 DEADLINE = 15.0
@@ -39,7 +40,8 @@ async def test_the_cli_serves_the_bot_api_and_the_page_then_exits_on_sigterm() -
         async with httpx.AsyncClient(base_url=base, timeout=5.0) as http:
             me = (await http.get("/bot123:secret-token/getMe")).json()
             page = await http.get("/")
-            sent = await http.post("/api/send", json={"text": "/start"})
+            token = {TOKEN_HEADER: token_of_page(page.text)}
+            sent = await http.post("/api/send", json={"text": "/start"}, headers=token)
             updates = (await http.post("/bot123:secret-token/getUpdates", json={})).json()
         assert me["ok"] is True
         assert me["result"]["username"] == "desk_playground_bot"

@@ -32,11 +32,14 @@ async def limited(clock: FakeClock) -> AsyncIterator[tuple[Playground, Bot]]:
             await session.close()
 
 
-async def test_a_second_edit_within_a_second_gets_429_and_retry_after(
+async def test_a_chat_takes_a_burst_of_two_then_429_with_retry_after(
     limited: tuple[Playground, Bot], clock: FakeClock
 ) -> None:
     pg, bot = limited
+    # A reply and its follow-up at once (what /start sends) are fine, as in Telegram.
     card = await bot.send_message(1, "SEND")
+    await bot.send_message(1, "and a follow-up")
+    assert pg.flood_refusals == 0
     clock.advance(0.4)
     with pytest.raises(TelegramRetryAfter) as caught:
         await bot.edit_message_text("DELIVERED", chat_id=1, message_id=card.message_id)
@@ -48,18 +51,39 @@ async def test_a_second_edit_within_a_second_gets_429_and_retry_after(
     clock.advance(0.6)
     await bot.edit_message_text("DELIVERED", chat_id=1, message_id=card.message_id)
     assert pg.chat(1).message(card.message_id).text == "DELIVERED"
+    # The burst is spent: from here on one a second.
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(1, "right after")
     refused = [c for c in pg.calls if c.error_code == 429]
-    assert [(c.method, c.retry_after) for c in refused] == [("editMessageText", 1)]
+    assert [(c.method, c.retry_after) for c in refused] == [
+        ("editMessageText", 1),
+        ("sendMessage", 1),
+    ]
+
+
+async def test_a_quiet_chat_gets_its_burst_back(
+    limited: tuple[Playground, Bot], clock: FakeClock
+) -> None:
+    pg, bot = limited
+    for _ in range(2):
+        await bot.send_message(1, "burst")
+    clock.advance(5.0)
+    for _ in range(2):
+        await bot.send_message(1, "burst again")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(1, "one too many")
+    assert pg.flood_refusals == 1
 
 
 async def test_the_429_body_is_telegrams(limited: tuple[Playground, Bot]) -> None:
     pg, _ = limited
     async with httpx.AsyncClient(base_url=pg.base_url) as http:
-        first = await http.post(f"/bot{pg.token}/sendMessage", json={"chat_id": 1, "text": "a"})
-        second = await http.post(f"/bot{pg.token}/sendMessage", json={"chat_id": 1, "text": "b"})
-    assert first.status_code == 200
-    assert second.status_code == 429
-    assert second.json() == {
+        answers = [
+            await http.post(f"/bot{pg.token}/sendMessage", json={"chat_id": 1, "text": text})
+            for text in "abc"
+        ]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json() == {
         "ok": False,
         "error_code": 429,
         "description": "Too Many Requests: retry after 1",
@@ -107,11 +131,12 @@ async def test_flood_control_can_be_switched_per_test(
     assert pg.flood_refusals == 0
 
 
-async def test_a_refused_send_does_not_use_up_the_chats_second(
+async def test_a_refused_send_does_not_use_up_the_chats_burst(
     limited: tuple[Playground, Bot],
 ) -> None:
     pg, bot = limited
+    await bot.send_message(1, "fine")
     with pytest.raises(TelegramBadRequest, match="can't parse entities"):
         await bot.send_message(1, "<oops>", parse_mode="HTML")
-    await bot.send_message(1, "fine")
+    await bot.send_message(1, "fine too")
     assert pg.flood_refusals == 0

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
+import re
 import shutil
-import struct
 import subprocess
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.types import BotCommand
+from playwright.async_api import Browser, Locator, Page, expect
 
-from playground import Playground
-from tests.browser import CHROMIUM, Page, chromium
-from tests.playground.support import keyboard
+from playground import Playground, PlaygroundConfig
+from tests.browser import Watched, chromium, needs_chromium, open_page, snap
+from tests.playground.support import FakeWallClock, LoopbackSession, keyboard
 
 STATIC = Path(__file__).resolve().parents[2] / "playground" / "static"
 NODE = shutil.which("node")
@@ -103,54 +109,27 @@ def test_the_renderer_builds_only_allowed_elements_and_text_nodes() -> None:
     assert nested["children"][0]["children"][1]["tag"] == "i"
 
 
-# -- in a real browser (Chromium over the DevTools protocol) ------------------------------
+# -- in a real browser (Debian's Chromium, driven by Playwright) --------------------------
 
 ATTACK = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 """A person's message that would run script if the page ever parsed text as HTML."""
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"no Debian chromium at {CHROMIUM} for the browser checks: `make browser` "
-    "(as root: apt-get install chromium) installs it",
-)
+EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
+"""Debian's fonts-noto-color-emoji (``make browser`` installs it with chromium)."""
 
 
-def js(value: object) -> str:
-    """A Python value as a JavaScript literal."""
-    return json.dumps(value, ensure_ascii=False)
+def bubble(page: Page, text: str, *, mine: bool) -> Locator:
+    """The chat bubble (the person's own if `mine`, else another's) reading exactly `text`."""
+    side = "#messages .msg.mine" if mine else "#messages .msg:not(.mine)"
+    exact = re.compile(f"^{re.escape(text)}$")
+    return page.locator(side).filter(has=page.locator(".text", has_text=exact))
 
 
-def button(text: str) -> str:
-    """JS: the inline button reading exactly `text`, or undefined."""
-    buttons = "[...document.querySelectorAll('#messages .keyboard button')]"
-    return f"{buttons}.find(b => b.textContent === {js(text)})"
-
-
-def message(text: str, *, mine: bool) -> str:
-    """JS: the chat bubble (the person's own if `mine`, else another's) with this text."""
-    bubbles = "#messages .msg.mine" if mine else "#messages .msg:not(.mine)"
-    return (
-        f"[...document.querySelectorAll({js(bubbles)})]"
-        f".find(m => m.querySelector('.text').textContent === {js(text)})"
-    )
-
-
-@contextlib.asynccontextmanager
-async def chat_page(pg: Playground, tmp_path: Path) -> AsyncIterator[Page]:
-    """Chromium showing the playground's chat, live (its event stream connected), with both
-    messages of `conversation` on screen. Asserts at the end that no script ran from a
-    message (no dialog) and the page threw nothing."""
-    async with chromium(tmp_path / "chromium") as browser:
-        page = await browser.new_page()
-        await page.goto(pg.base_url + "/")
-        await page.wait_until(
-            f"""document.getElementById("status").classList.contains("live")
-            && {message(ATTACK, mine=True)} && {button("✅ Send")}""",
-            what="the chat showing both messages, live",
-        )
-        yield page
-        assert page.dialogs == [], "a message's text ran as script"
-        assert page.errors == []
+async def live_chat(browser: Browser, pg: Playground) -> Watched:
+    """The playground's chat in a new tab, its event stream connected."""
+    watched = await open_page(browser, pg.base_url + "/")
+    await expect(watched.page.locator("#status")).to_have_class(re.compile(r"\blive\b"))
+    return watched
 
 
 async def conversation(bot: Bot, pg: Playground) -> int:
@@ -162,75 +141,75 @@ async def conversation(bot: Bot, pg: Playground) -> int:
     return sent.message_id
 
 
+@contextlib.asynccontextmanager
+async def bot_of(pg: Playground) -> AsyncIterator[Bot]:
+    session = LoopbackSession(api=TelegramAPIServer.from_base(pg.base_url))
+    bot = Bot(pg.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    try:
+        yield bot
+    finally:
+        await session.close()
+
+
 @needs_chromium
-async def test_the_page_in_a_browser_shows_the_chat(
+async def test_the_page_in_a_browser_shows_the_chat_safely(
     bot: Bot, pg: Playground, tmp_path: Path
 ) -> None:
     await conversation(bot, pg)
-    async with asyncio.timeout(20), chat_page(pg, tmp_path) as page:
-        seen = await page.evaluate(
-            f"""(() => {{
-              const mine = {message(ATTACK, mine=True)};
-              const bot = {message("DELIVERED to +79991234567", mine=False)};
-              // The element showing "DELIVERED", whatever it is: its tag and its weight.
-              const word = [...bot.querySelectorAll(".text *")]
-                .find(e => e.textContent === "DELIVERED") || bot.querySelector(".text");
-              const press = {button("✅ Send")};
-              return {{
-                mine: mine.querySelector(".text").innerText,
-                mineElements: mine.querySelector(".text").querySelectorAll("*").length,
-                injected: document.querySelectorAll("#messages script, #messages img").length,
-                sender: bot.querySelector(".sender").innerText,
-                word: word.tagName,
-                weight: getComputedStyle(word).fontWeight,
-                plain: getComputedStyle(bot.querySelector(".text")).fontWeight,
-                button: press.innerText,
-                enabled: !press.disabled,
-                visible: press.getClientRects().length > 0 && press.offsetWidth > 0,
-              }};
-            }})()"""
-        )
-        png = await page.screenshot(tmp_path / "chat.png")
-    # The person's text is text: the markup shows as typed, nothing became an element.
-    assert seen["mine"] == ATTACK
-    assert seen["mineElements"] == 0
-    assert seen["injected"] == 0
-    # The bot's <b> is bold on screen, the rest of its text is not.
-    assert seen["sender"] == pg.bot_user["first_name"]
-    assert seen["word"] == "B"
-    assert int(seen["weight"]) >= 600 > int(seen["plain"])
-    assert seen["button"] == "✅ Send"
-    assert seen["enabled"]
-    assert seen["visible"]
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
-    assert width > 0
-    assert height > 0
-    assert (tmp_path / "chat.png").read_bytes() == png
+    async with chromium() as browser:
+        watched = await live_chat(browser, pg)
+        page = watched.page
+        mine = bubble(page, ATTACK, mine=True)
+        theirs = bubble(page, "DELIVERED to +79991234567", mine=False)
+        # The person's text is text: the markup shows as typed, nothing became an element.
+        await expect(mine.locator(".text")).to_have_text(ATTACK)
+        await expect(mine.locator(".text *")).to_have_count(0)
+        await expect(page.locator("#messages script, #messages img")).to_have_count(0)
+        # The bot's <b> is bold on screen, the rest of its text is not.
+        await expect(theirs.locator(".sender")).to_have_text(pg.bot_user["first_name"])
+        word = theirs.locator(".text b")
+        await expect(word).to_have_text("DELIVERED")
+        weight = "e => Number(getComputedStyle(e).fontWeight)"
+        assert await word.evaluate(weight) >= 600 > await theirs.locator(".text").evaluate(weight)
+        await expect(theirs.get_by_role("button", name="✅ Send")).to_be_enabled()
+        shot = await snap(page, tmp_path, "chat")
+        watched.assert_clean()
+    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 @needs_chromium
-async def test_the_page_in_a_browser_presses_buttons_and_sends_text(
+async def test_the_composer_sends_text_and_the_page_presses_buttons(
     bot: Bot, pg: Playground, tmp_path: Path
 ) -> None:
     message_id = await conversation(bot, pg)
     typed = "Привет, бот! 👋"
-    async with asyncio.timeout(20), chat_page(pg, tmp_path) as page:
-        await page.evaluate(f"{button('✅ Send')}.click()")
+    async with chromium() as browser:
+        watched = await live_chat(browser, pg)
+        page = watched.page
+        await (
+            bubble(page, "DELIVERED to +79991234567", mine=False)
+            .get_by_role("button", name="✅ Send")
+            .click()
+        )
         await pg.wait_for(lambda: pg.callbacks, what="the page's press of ✅ Send")
 
-        await page.evaluate("document.getElementById('text').focus()")
-        await page.type_text(typed)
-        await page.press_enter()
-        await pg.wait_for(
-            lambda: any(m.text == typed for m in pg.chat(1).messages),
-            what="the message typed in the page",
-        )
+        box = page.get_by_role("textbox", name="message")
+        await box.fill(typed)
+        await box.press("Enter")
         # Back on screen through the event stream; the text box is empty again.
-        await page.wait_until(
-            f"{message(typed, mine=True)} && document.getElementById('text').value === ''",
-            what="the typed message in the chat",
-        )
+        await expect(bubble(page, typed, mine=True)).to_be_visible()
+        await expect(box).to_have_value("")
+
+        # Shift+Enter starts a new line; the ➤ button sends.
+        await box.press_sequentially("first line")
+        await box.press("Shift+Enter")
+        await box.press_sequentially("second line")
+        await page.get_by_role("button", name="➤").click()
+        await expect(page.locator("#messages .msg.mine")).to_have_count(3)
+        last = page.locator("#messages .msg.mine .text").last
+        assert await last.evaluate("e => e.textContent") == "first line\nsecond line"
+        await snap(page, tmp_path, "composer")
+        watched.assert_clean()
     [press] = pg.callbacks
     assert (press.user_id, press.chat_id, press.message_id, press.data) == (
         1,
@@ -238,5 +217,169 @@ async def test_the_page_in_a_browser_presses_buttons_and_sends_text(
         message_id,
         "send",
     )
-    mine = pg.chat(1).messages[-1]
-    assert (mine.text, mine.sender_id, mine.from_bot) == (typed, 1, False)
+    mine = [(m.text, m.sender_id, m.from_bot) for m in pg.chat(1).messages[-2:]]
+    assert mine == [(typed, 1, False), ("first line\nsecond line", 1, False)]
+
+
+@needs_chromium
+async def test_the_command_menu_opens_sends_and_closes(
+    bot: Bot, pg: Playground, tmp_path: Path
+) -> None:
+    await bot.set_my_commands(
+        [
+            BotCommand(command="start", description="Start the desk"),
+            BotCommand(command="help", description="What I can do"),
+        ]
+    )
+    async with chromium() as browser:
+        watched = await live_chat(browser, pg)
+        page = watched.page
+        menu = page.locator("#menu")
+        slash = page.get_by_role("button", name="/", exact=True)
+        # Nothing open: no empty bar between the chat and the composer.
+        for bar in ("#menu", "#reply-keyboard", "#typing"):
+            await expect(page.locator(bar)).to_be_hidden()
+        chat = await page.locator("#messages").bounding_box()
+        composer = await page.locator("#composer").bounding_box()
+        assert chat is not None
+        assert composer is not None
+        assert abs(chat["y"] + chat["height"] - composer["y"]) < 1
+
+        await slash.click()
+        await expect(menu.get_by_role("menuitem")).to_have_text(
+            [re.compile(r"^/start\s*Start the desk$"), re.compile(r"^/help\s*What I can do$")]
+        )
+        await expect(slash).to_have_attribute("aria-expanded", "true")
+        await snap(page, tmp_path, "menu")
+        # The same button closes it, and so does Escape.
+        await slash.click()
+        await expect(menu).to_be_hidden()
+        await expect(slash).to_have_attribute("aria-expanded", "false")
+        await slash.click()
+        await expect(menu).to_be_visible()
+        await page.keyboard.press("Escape")
+        await expect(menu).to_be_hidden()
+        await slash.click()
+        await page.locator("#messages").click()  # anywhere else
+        await expect(menu).to_be_hidden()
+        # A command chosen is sent, and the menu gets out of the way.
+        await slash.click()
+        await menu.get_by_role("menuitem", name=re.compile(r"^\/help")).click()
+        await expect(menu).to_be_hidden()
+        await expect(bubble(page, "/help", mine=True)).to_be_visible()
+        watched.assert_clean()
+    assert [m.text for m in pg.chat(1).messages] == ["/help"]
+
+
+@needs_chromium
+async def test_the_first_page_says_where_you_are_and_starts(pg: Playground, tmp_path: Path) -> None:
+    async with chromium() as browser:
+        watched = await live_chat(browser, pg)
+        page = watched.page
+        welcome = page.locator("#welcome")
+        await expect(welcome).to_contain_text(pg.bot_user["first_name"])
+        await expect(welcome).to_contain_text("@desk_playground_bot")
+        await expect(welcome).to_contain_text("you are Operator (id 1)")
+        await expect(welcome).to_contain_text("Press Start, or type / for the bot's commands.")
+        await snap(page, tmp_path, "first-page")
+        await welcome.get_by_role("button", name="START").click()
+        await expect(bubble(page, "/start", mine=True)).to_be_visible()
+        await expect(welcome).to_have_count(0)
+        watched.assert_clean()
+    assert [m.text for m in pg.chat(1).messages] == ["/start"]
+
+
+@needs_chromium
+async def test_refused_calls_show_in_the_chat_flood_limits_as_a_note(
+    bot: Bot, pg: Playground, tmp_path: Path
+) -> None:
+    pg.flood_control = True
+    async with chromium() as browser:
+        watched = await live_chat(browser, pg)
+        page = watched.page
+        with pytest.raises(TelegramBadRequest):
+            await bot.send_message(1, "<oops>")
+        for n in range(2):
+            await bot.send_message(1, f"burst {n}")
+        with pytest.raises(TelegramRetryAfter):
+            await bot.send_message(1, "one too many")
+        notes = page.locator("#messages .system")
+        await expect(notes).to_have_text(
+            [
+                re.compile(r"^⚠ sendMessage: Bad Request: can't parse entities"),
+                "⏳ sendMessage: Too Many Requests: retry after 1 (flood limit)",
+            ]
+        )
+        # A mistake stands out; a flood limit, which the bot waits out, is a muted note.
+        colour = "e => getComputedStyle(e).color"
+        assert await notes.first.evaluate(colour) != await notes.last.evaluate(colour)
+        await expect(notes.last).to_have_class("system flood")
+        await snap(page, tmp_path, "refusals")
+        watched.assert_clean()
+
+
+TEN_AM = datetime(2026, 3, 2, 10, 0, tzinfo=UTC).timestamp()
+
+
+@needs_chromium
+async def test_an_edited_message_shows_when_it_was_last_edited(tmp_path: Path) -> None:
+    wall = FakeWallClock(TEN_AM)
+    async with Playground(PlaygroundConfig(), wall_clock=wall).running() as pg, bot_of(pg) as bot:
+        card = await bot.send_message(1, "SEND")
+        for minutes, status in ((5, "DELIVERED"), (2, "READ")):
+            wall.advance(minutes * 60)
+            await bot.edit_message_text(status, chat_id=1, message_id=card.message_id)
+        fresh = await bot.send_message(1, "a new one")
+        async with chromium() as browser:
+            watched = await live_chat(browser, pg)
+            page = watched.page
+            await expect(bubble(page, "READ", mine=False).locator(".meta")).to_have_text(
+                "edited 10:07"
+            )
+            await expect(bubble(page, "a new one", mine=False).locator(".meta")).to_have_text(
+                "10:07"
+            )
+            # An edit while the page is open shows its own time, live.
+            wall.advance(3 * 60)
+            await bot.edit_message_text("READ again", chat_id=1, message_id=card.message_id)
+            await expect(bubble(page, "READ again", mine=False).locator(".meta")).to_have_text(
+                "edited 10:10"
+            )
+            watched.assert_clean()
+    assert fresh.date.timestamp() == TEN_AM + 7 * 60
+
+
+COLOURED_PIXELS = """(element) => {
+  // The element's text drawn in its own font: colour emoji give coloured pixels, a
+  // missing glyph (an empty box) or a black-and-white one only greys.
+  const canvas = document.createElement("canvas");
+  canvas.width = 300;
+  canvas.height = 60;
+  const context = canvas.getContext("2d");
+  context.font = getComputedStyle(element).font;
+  context.fillStyle = "#000";
+  context.textBaseline = "top";
+  context.fillText(element.textContent, 0, 10);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  let coloured = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
+    if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured += 1;
+  }
+  return coloured;
+}"""
+
+
+@needs_chromium
+@pytest.mark.skipif(
+    not EMOJI_FONT.exists(),
+    reason="no colour emoji font (fonts-noto-color-emoji): `make browser` installs it",
+)
+async def test_the_bots_emoji_are_drawn_in_colour(bot: Bot, pg: Playground) -> None:
+    async with chromium() as browser:
+        watched = await live_chat(browser, pg)
+        for emoji in ("✅", "🆔", "🔄"):
+            await bot.send_message(1, emoji)
+            text = bubble(watched.page, emoji, mine=False).locator(".text")
+            assert await text.evaluate(COLOURED_PIXELS) > 20, emoji
+        watched.assert_clean()
