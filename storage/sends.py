@@ -62,6 +62,7 @@ class NewSend:
     reports into one step: the platform's reports carry the type, not the step index.
     """
     destination: str
+    """The phone; "" for a Push to an app user without one (its request names the user)."""
     request: Mapping[str, Any]
     """The request as sent; credentials are scrubbed again on the way in."""
     operator_id: int
@@ -77,6 +78,7 @@ class Send:
     channel: str
     steps: tuple[str, ...]
     destination: str
+    """The phone's digits; "" for a Push to an app user without a phone (NULL stored)."""
     request: dict[str, Any]
     mt_num: str | None
     legacy_id: str | None
@@ -108,7 +110,7 @@ def send_from_row(row: sqlite3.Row) -> Send:
         api_family=ApiFamily(row["api_family"]),
         channel=row["channel"],
         steps=tuple(json.loads(row["steps_json"])),
-        destination=row["destination"],
+        destination=row["destination"] or "",
         request=load_json_object(row["request_json"]),
         mt_num=row["mt_num"],
         legacy_id=row["legacy_id"],
@@ -158,7 +160,9 @@ class SendRepository:
                     "account_id": new.account_id,
                     "channel": new.channel,
                     "steps": json.dumps(steps),
-                    "destination": normalize_destination(new.destination),
+                    "destination": (
+                        normalize_destination(new.destination) if new.destination else None
+                    ),
                     "request": self._db.to_json(dict(new.request)),
                     "operator_id": new.operator_id,
                     "chat_id": new.chat_id,

@@ -16,12 +16,16 @@ rank    name              family   final  why here
 31      partly_deliver    legacy   yes    sent, no status ever came
 32      not_deliver       legacy   yes    explicit negative
 33      UNDELIVERED       REST     yes    explicit negative with an error code
+34      error             legacy   yes    the platform answered an error text for the id
 40      READ              REST     yes    wins over UNDELIVERED: it proves delivery
 ======  ================  =======  =====  =================================================
 
 Every name has its own rank, so the order is total even if the two API families were ever
-mixed on one step. Legacy failures sit in the UNDELIVERED band (30-33), above delivery,
+mixed on one step. Legacy failures sit in the UNDELIVERED band (30-34), above delivery,
 because a later definite failure report is more informative than an earlier delivery hint.
+``error`` is the legacy API's answer that is no status but an error text in its place,
+e.g. "Сообщение с таким ID не принималось" (seed 003, lines 302-303): asking again gives
+the same text, so it is final; it ranks last in the band, as the platform's last word.
 
 ``DELIVERED`` is final only for step types that never report READ (SMS, FLASHINGCALL);
 finality decides whether a send is still "open" (polled, recovered), never the order.
@@ -56,6 +60,7 @@ STATUS_TABLE: Final[dict[str, StatusInfo]] = {
         StatusInfo("partly_deliver", 31, final=True, success=False),
         StatusInfo("not_deliver", 32, final=True, success=False),
         StatusInfo("UNDELIVERED", 33, final=True, success=False),
+        StatusInfo("error", 34, final=True, success=False),
         StatusInfo("READ", 40, final=True, success=True),
     )
 }

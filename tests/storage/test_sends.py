@@ -45,6 +45,20 @@ async def test_life_cycle_and_lookups(db: Database, account: Account) -> None:
     assert await sends.get_by_mtnum("mt-2") is None
 
 
+async def test_a_push_to_an_app_user_is_a_send_without_a_destination(
+    db: Database, account: Account
+) -> None:
+    sends = SendRepository(db)
+    created = await sends.create_submitting(
+        new_send(account, "p-1", steps=("PUSH",), destination="")
+    )
+    since = created.created_at - timedelta(days=1)
+
+    assert created.destination == ""
+    assert (await sends.get(created.id)) == created
+    assert await sends.by_destination("79101234567", since=since) == []
+
+
 async def test_forbidden_transitions_raise(db: Database, account: Account) -> None:
     sends = SendRepository(db)
     send = await accepted_send(db, account, "p-1", "mt-1")

@@ -83,6 +83,7 @@ def test_rank_table_is_a_total_order_with_the_documented_sequence() -> None:
         "partly_deliver",
         "not_deliver",
         "UNDELIVERED",
+        "error",
         "READ",
     ]
     assert len({info.rank for info in by_rank}) == len(by_rank)
