@@ -32,9 +32,13 @@ async def run(settings: Settings) -> None:
                 settings.telegram.telegram_api_url,
             )
         sandbox_url = None
-        if any(account.is_sandbox for account in settings.accounts):
+        sandboxed = [account for account in settings.accounts if account.is_sandbox]
+        if sandboxed:
+            # One embedded sandbox serves every sandbox account; it reads FLASHINGCALLs out
+            # (VoiceCode) when one of them has VoiceCode.
+            config = SandboxConfig(voice_code=any(account.voice_code for account in sandboxed))
             sandbox = await stack.enter_async_context(
-                Sandbox(SandboxConfig()).running(host="127.0.0.1", port=0)
+                Sandbox(config).running(host="127.0.0.1", port=0)
             )
             sandbox_url = sandbox.rest_url
             log.info("event=sandbox_embedded url=%s", sandbox.base_url)

@@ -113,6 +113,10 @@ class ProviderSettings(BaseSettings):
     provider_senders: Annotated[list[str], NoDecode] = Field(default_factory=list)
     accounts_file: Path | None = None
     flashcall_ttl_minutes: int = Field(default=2, ge=1, le=5)
+    provider_voice_code: bool = False
+    """The PROVIDER_* account has VoiceCode agreed with the platform (seed 004, line 70):
+    its FLASHINGCALLs are read out by a voice call, four digits (ACCOUNTS_FILE: per
+    account, ``voice_code = true``)."""
     provider_timeout: float = Field(default=20.0, gt=0)
     """Seconds to wait for the platform's answer to one request."""
     provider_attempts: int = Field(default=3, ge=1, le=10)
@@ -146,6 +150,8 @@ class AccountConfig(BaseModel):
     login: str = "sandbox"
     password: SecretStr = SecretStr("sandbox")
     senders: list[str] = Field(default_factory=list)
+    voice_code: bool = False
+    """VoiceCode is agreed for this account: its FLASHINGCALLs are read out (seed 004)."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -160,6 +166,7 @@ class _AccountEntry(BaseModel):
     password: SecretStr | None = None
     password_env: str | None = None
     senders: list[str] = Field(default_factory=list)
+    voice_code: bool = False
 
 
 class _AccountsFile(BaseModel):
@@ -183,10 +190,16 @@ def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[A
                 name="sandbox",
                 api=ProviderApi.SANDBOX,
                 senders=provider.provider_senders or ["DeskTest"],
+                voice_code=provider.provider_voice_code,
             )
         ]
     if not provider.provider_login or provider.provider_password is None:
         raise ConfigError("PROVIDER_LOGIN and PROVIDER_PASSWORD are required with PROVIDER_URL")
+    if provider.provider_api in LEGACY_APIS and provider.provider_voice_code:
+        raise ConfigError(
+            f"PROVIDER_VOICE_CODE: the {provider.provider_api.value} API has no FlashingCall "
+            "and so no VoiceCode"
+        )
     return [
         AccountConfig(
             name="main",
@@ -195,6 +208,7 @@ def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[A
             login=provider.provider_login,
             password=provider.provider_password,
             senders=provider.provider_senders,
+            voice_code=provider.provider_voice_code,
         )
     ]
 
@@ -228,6 +242,11 @@ def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConf
                 f"ACCOUNTS_FILE {path}: account {entry.name!r} uses the {entry.api.value} "
                 "API, which needs url (the base URL holding sendmessage.php)"
             )
+        if entry.api in LEGACY_APIS and entry.voice_code:
+            raise ConfigError(
+                f"ACCOUNTS_FILE {path}: account {entry.name!r} uses the {entry.api.value} "
+                "API, which has no FlashingCall and so no VoiceCode: remove voice_code"
+            )
         sandbox = entry.api is ProviderApi.SANDBOX or entry.url is None
         if not sandbox and (entry.login is None or password is None):
             raise ConfigError(
@@ -242,6 +261,7 @@ def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConf
                 login=entry.login or "sandbox",
                 password=password or SecretStr("sandbox"),
                 senders=entry.senders or (["DeskTest"] if sandbox else []),
+                voice_code=entry.voice_code,
             )
         )
     names = [a.name for a in accounts]

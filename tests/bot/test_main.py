@@ -155,3 +155,55 @@ async def test_without_a_token_it_says_where_the_playground_is(tmp_path: Path) -
         async with asyncio.timeout(30):
             await process.communicate()
     assert process.returncode == 0
+
+
+async def test_a_sandbox_account_with_voice_code_gets_a_sandbox_that_reads_calls_out(
+    tmp_path: Path,
+) -> None:
+    """VoiceCode is the account's (seed 004, line 70): the embedded sandbox plays it."""
+    env = bot_env(
+        tmp_path, PLAYGROUND_LISTEN=f"127.0.0.1:{free_port()}", PROVIDER_VOICE_CODE="true"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    seen: list[str] = []
+    try:
+        async with asyncio.timeout(60):
+            started = await read_until(process.stderr, "event=sandbox_started", seen)
+            await read_until(process.stderr, "Start polling", seen)
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            await process.communicate()
+    assert "voice_code=yes" in started
+    assert process.returncode == 0
+
+
+def test_voice_code_is_refused_on_a_legacy_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own_settings(
+        monkeypatch,
+        tmp_path,
+        PROVIDER_API="legacy-json",
+        PROVIDER_URL="https://platform.example/",
+        PROVIDER_LOGIN="desk",
+        PROVIDER_PASSWORD="secret",
+        PROVIDER_VOICE_CODE="true",
+    )
+
+    with pytest.raises(ConfigError) as refused:
+        Settings.load(dict(os.environ))
+
+    assert str(refused.value) == (
+        "PROVIDER_VOICE_CODE: the legacy-json API has no FlashingCall and so no VoiceCode"
+    )
