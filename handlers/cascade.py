@@ -2,7 +2,7 @@
 
 The builder (add, move up, remove a step, switch a step's condition) works on the form
 card itself; the platform's rules are explained when an edit would break them. An account
-on the legacy API sends only chains of Viber and SMS, each once (`bot.sending.legacy_fit`):
+on the legacy API sends only chains of Viber, VK and SMS, each once (`bot.sending.legacy_fit`):
 other presets and steps are refused with the reason before anything is stored.
 """
 

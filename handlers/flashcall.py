@@ -1,4 +1,5 @@
-"""/flashcall <phone> [code]: a verification call whose last digits are the code."""
+"""/flashcall <phone> [code | text]: a verification call whose last digits are the code;
+/voicecode <phone> [code]: a call that reads the code out, on accounts that have VoiceCode."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.sending.codes import code_from_argument
-from bot.sending.drafts import Draft, StepDraft
+from bot.sending.codes import code_from_argument, voice_code_from_argument
+from bot.sending.drafts import Draft, DraftKind, StepDraft
 from bot.sending.parsing import split_phone_and_code
-from bot.sending.platform import Platform
+from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
 from bot.telegram.replies import show_form
 from bot.ui.i18n import Translator
@@ -32,33 +33,58 @@ async def flashcall(
         await message.answer(t("flashcall-usage"))
         return
     phone, argument = parsed
-    code = code_from_argument(argument)
-    if code is None:
+    text = code_from_argument(argument)
+    if text is None:
         await message.answer(t("error-code"))
         return
-    account = platform.for_chain([MessageType.FLASHINGCALL])
+    account = platform.for_flashing_call()
     if account is None:
         # Only legacy accounts: their API has no FlashingCall. Said before anything is stored.
         await message.answer(refusal_text("/flashcall", platform, [MessageType.FLASHINGCALL], t))
         return
-    draft = Draft(
-        kind="flashcall",
-        account=account.name,
-        phone=phone.digits,
-        steps=[
-            StepDraft(
-                channel=MessageType.FLASHINGCALL,
-                text=code,
-                ttl_seconds=flashcall_ttl_minutes * 60,
-            )
-        ],
-    )
+    draft = _call_draft("flashcall", account, phone.digits, text, flashcall_ttl_minutes)
     await state.clear()
     await show_form(message, draft, state, platform, sending, t)
+
+
+async def voicecode(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    flashcall_ttl_minutes: int,
+    t: Translator,
+) -> None:
+    parsed = split_phone_and_code(command.args or "")
+    if parsed is None:
+        await message.answer(t("voicecode-usage"))
+        return
+    phone, argument = parsed
+    code = voice_code_from_argument(argument)
+    if code is None:
+        await message.answer(t("error-voice-code"))
+        return
+    account = platform.for_voice_code()
+    if account is None:
+        # VoiceCode is agreed with the platform per account (seed 004, line 70).
+        await message.answer(t("voicecode-no-account"))
+        return
+    draft = _call_draft("voicecode", account, phone.digits, code, flashcall_ttl_minutes)
+    await state.clear()
+    await show_form(message, draft, state, platform, sending, t)
+
+
+def _call_draft(
+    kind: DraftKind, account: PlatformAccount, phone: str, text: str, ttl_minutes: int
+) -> Draft:
+    step = StepDraft(channel=MessageType.FLASHINGCALL, text=text, ttl_seconds=ttl_minutes * 60)
+    return Draft(kind=kind, account=account.name, phone=phone, steps=[step])
 
 
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
     router.message.register(flashcall, Command("flashcall"))
+    router.message.register(voicecode, Command("voicecode"))
     return router

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.sending.codes import code_of
 from bot.sending.drafts import Draft
 from bot.sending.fields import (
     EDITABLE_FIELDS,
@@ -144,7 +145,7 @@ async def toggle_sms_fallback(
 ) -> None:
     draft = with_sms_fallback(
         draft,
-        sms_text=t("flashcall-sms-text", code=draft.first.text or ""),
+        sms_text=t("flashcall-sms-text", code=code_of(draft.first.text)),
         sender=next(iter(platform.get(draft.account).senders), None),
     )
     await update_form(query, draft, state, platform, sending, t)
@@ -193,8 +194,11 @@ async def field_value(
         await state.clear()
         await message.answer(t("form-stale"))
         return
+    voice_code = platform.get(draft.account).voice_code
     try:
-        draft = apply_field(draft, await editing_field(state), (message.text or "").strip())
+        draft = apply_field(
+            draft, await editing_field(state), (message.text or "").strip(), voice_code=voice_code
+        )
     except FieldError as exc:
         await message.answer(t(exc.key, **exc.params))
         return

@@ -9,8 +9,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.sending.drafts import Draft, StepDraft, content_from_text
+from bot.sending.extras import parse_app_user
+from bot.sending.field_errors import FieldError
+from bot.sending.fields import apply_field
 from bot.sending.form_state import load_draft, save_draft
-from bot.sending.platform import Platform
+from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm
@@ -32,8 +35,14 @@ class SendFlow(StatesGroup):
     account = State()
     channel = State()
     phone = State()
+    app_user = State()
+    """A Push to a user of the customer's app: their externalUserId is awaited."""
     sender = State()
     content = State()
+
+
+APP_USER_CHOICE = "user"
+"""The phone step's button value for "to an app user" (Push only)."""
 
 
 def _choice(draft: Draft, action: FormAction, value: str) -> FormCallback:
@@ -126,9 +135,13 @@ async def channel_chosen(
         (format_international(number), _choice(draft, FormAction.PHONE, str(index)))
         for index, number in enumerate(recent)
     ]
+    prompt = t("send-ask-phone", channel=CHANNEL_RULES[channel].label)
+    if channel is MessageType.PUSH:
+        # The platform's Push page: destAddr is required only without externalUserId.
+        numbers.append((t("button-app-user"), _choice(draft, FormAction.PHONE, APP_USER_CHOICE)))
+        prompt = t("send-ask-phone-push")
     await query.message.answer(
-        t("send-ask-phone", channel=CHANNEL_RULES[channel].label),
-        reply_markup=choice_keyboard(numbers, width=1) if recent else None,
+        prompt, reply_markup=choice_keyboard(numbers, width=1) if numbers else None
     )
 
 
@@ -142,6 +155,11 @@ async def recent_phone_chosen(
     t: Translator,
 ) -> None:
     recent = list((await state.get_data()).get(RECENT_KEY, []))
+    if callback_data.value == APP_USER_CHOICE and isinstance(query.message, Message):
+        await query.answer()
+        await state.set_state(SendFlow.app_user)
+        await query.message.answer(t("send-ask-app-user"))
+        return
     index = _picked(callback_data, len(recent))
     if index is None or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
@@ -162,10 +180,54 @@ async def phone_typed(
     if draft is None:
         await message.answer(t("form-stale"))
         return
+    try:
+        user = parse_app_user(message.text or "")
+    except FieldError as exc:
+        await message.answer(t(exc.key, **exc.params))
+        return
+    if user is not None:
+        await _to_app_user(message, draft, user, state, platform, sending, t)
+        return
     phone = await read_phone(message, t)
     if phone is None:
         return
     draft = draft.model_copy(update={"phone": phone.digits})
+    await _after_phone(message, draft, state, platform, sending, t)
+
+
+async def app_user_typed(
+    message: Message,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    draft = await load_draft(state)
+    if draft is None:
+        await message.answer(t("form-stale"))
+        return
+    user = (message.text or "").strip()
+    if not user:
+        await message.answer(t("send-ask-app-user"))
+        return
+    await _to_app_user(message, draft, user, state, platform, sending, t)
+
+
+async def _to_app_user(
+    message: Message,
+    draft: Draft,
+    user: str,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    """A Push to the app's user `user` (externalUserId), with no phone."""
+    if draft.first.channel is not MessageType.PUSH:
+        await message.answer(t("error-app-user-push-only"))
+        return
+    step = draft.first.model_copy(update={"external_user_id": user})
+    draft = draft.model_copy(update={"phone": None, "steps": [step]})
     await _after_phone(message, draft, state, platform, sending, t)
 
 
@@ -177,14 +239,15 @@ async def _after_phone(
     sending: SendService,
     t: Translator,
 ) -> None:
-    senders = platform.get(draft.account).senders
+    account = platform.get(draft.account)
+    senders = account.senders
     channel = draft.first.channel
     default_sender = senders[0] if senders else None
     draft = draft.model_copy(
         update={"steps": [draft.first.model_copy(update={"sender": default_sender})]}
     )
     await save_draft(state, draft)
-    if CHANNEL_RULES[channel].sender_allowed and len(senders) > 1:
+    if _takes_sender(account, channel) and len(senders) > 1:
         await state.set_state(SendFlow.sender)
         choices = [
             (sender, _choice(draft, FormAction.PICK_SENDER, str(index)))
@@ -192,7 +255,13 @@ async def _after_phone(
         ]
         await message.answer(t("send-ask-sender"), reply_markup=choice_keyboard(choices, width=2))
         return
-    await _ask_content(message, draft, state, t)
+    await _ask_content(message, draft, state, platform, t)
+
+
+def _takes_sender(account: PlatformAccount, channel: MessageType) -> bool:
+    # The legacy API sends VK by its template alone, without a sender.
+    legacy_vk = account.is_legacy and channel is MessageType.VK
+    return CHANNEL_RULES[channel].sender_allowed and not legacy_vk
 
 
 async def sender_chosen(
@@ -212,12 +281,22 @@ async def sender_chosen(
     step = draft.first.model_copy(update={"sender": senders[index]})
     draft = draft.model_copy(update={"steps": [step]})
     await save_draft(state, draft)
-    await _ask_content(query.message, draft, state, t)
+    await _ask_content(query.message, draft, state, platform, t)
 
 
-async def _ask_content(message: Message, draft: Draft, state: FSMContext, t: Translator) -> None:
+async def _ask_content(
+    message: Message, draft: Draft, state: FSMContext, platform: Platform, t: Translator
+) -> None:
     await state.set_state(SendFlow.content)
+    if _by_template(draft, platform):
+        await message.answer(t("send-ask-content-vk-template"))
+        return
     await message.answer(t("send-ask-content-" + draft.first.channel.value.lower()))
+
+
+def _by_template(draft: Draft, platform: Platform) -> bool:
+    """VK over the legacy API: sent by an approved template (seed 003, lines 27-32)."""
+    return draft.first.channel is MessageType.VK and platform.get(draft.account).is_legacy
 
 
 async def content_typed(
@@ -231,7 +310,15 @@ async def content_typed(
     if draft is None:
         await message.answer(t("form-stale"))
         return
-    draft = draft.model_copy(update={"steps": [content_from_text(draft.first, message.text or "")]})
+    text = message.text or ""
+    if _by_template(draft, platform):
+        try:
+            draft = apply_field(draft, "template", text)
+        except FieldError as exc:
+            await message.answer(t(exc.key, **exc.params))
+            return
+    else:
+        draft = draft.model_copy(update={"steps": [content_from_text(draft.first, text)]})
     await show_form(message, draft, state, platform, sending, t)
 
 
@@ -250,5 +337,6 @@ def create_router() -> Router:
             handler, step, FormCallback.filter(F.action == action), ActiveForm()
         )
     router.message.register(phone_typed, SendFlow.phone, F.text)
+    router.message.register(app_user_typed, SendFlow.app_user, F.text)
     router.message.register(content_typed, SendFlow.content, F.text)
     return router

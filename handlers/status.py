@@ -15,7 +15,7 @@ from bot.sending.service import SendService
 from bot.telegram.callbacks import CardAction, CardCallback, HistoryCallback
 from bot.telegram.keyboards import Choice, choice_keyboard
 from bot.telegram.replies import edit_card, show_form
-from bot.ui.cards import chain_label
+from bot.ui.cards import chain_label, recipient_label
 from bot.ui.i18n import Translator
 from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
 from provider.phone import PhoneNumberError, mask_phone, parse_phone
@@ -32,7 +32,7 @@ def _line(send: Send, t: Translator, views: SendViews) -> str:
         id=str(send.id),
         time=views.times.day(send.created_at),
         channels=chain_label(send.steps),
-        phone=mask_phone(send.destination),
+        phone=recipient_label(send, t),
         status=send.status or send.state.value,
     )
 

@@ -26,11 +26,10 @@ from aiogram.types import ReplyParameters
 from bot.people.access import AccessService
 from bot.people.languages import Languages
 from bot.telegram.session import timed_answer
-from bot.ui.cards import Card, chain_label
+from bot.ui.cards import Card, chain_label, recipient_label
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.logs import log_event
-from provider.phone import mask_phone
 from storage import (
     OutboxEntry,
     OutboxKind,
@@ -242,7 +241,7 @@ class CardNotifier:
         return t(
             "alert-undelivered",
             channels=chain_label(send.steps),
-            phone=mask_phone(send.destination),
+            phone=recipient_label(send, t),
             status=send.status or "",
             error=await self._views.failure_reason(send),
         )

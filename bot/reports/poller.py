@@ -16,9 +16,16 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
+from bot.sending.legacy_fit import CHAIN_STEP
 from bot.sending.platform import Platform, PlatformAccount
 from provider.errors import ProviderError
-from provider.legacy import STATE_BATCH_LIMIT, LegacyChannel, LegacyClient, LegacyState
+from provider.legacy import (
+    ERROR_STATE,
+    STATE_BATCH_LIMIT,
+    LegacyChannel,
+    LegacyClient,
+    LegacyState,
+)
 from provider.legacy import LegacyStatus as Status
 from provider.logs import log_event
 from storage import ApiFamily, NewStatusEvent, Send, SendRepository, SendState, StatusRepository
@@ -29,22 +36,32 @@ _CHANNEL_NAMES = frozenset(c.value for c in LegacyChannel)
 
 
 def observed(send: Send, state: LegacyState) -> list[NewStatusEvent]:
-    """The status events one state answer holds for a send's steps (none for an error).
+    """The status events one state answer holds for a send's steps.
 
     Per channel, ``send`` means "not sent yet": it is recorded only for a channel the
     cascade has reached (every earlier channel failed for good), so a later step does
-    not look started while an earlier one runs. GET answers the overall state alone;
-    GET sends have one step (`bot.sending.legacy_fit`), whose state the overall one then is (a
-    cascade sent before its account moved to GET gets the final state on its last step).
+    not look started while an earlier one runs. GET answers the overall state alone: a
+    one-step send's state is it; a cascade's is recorded as the chain's (`CHAIN_STEP`),
+    since no answer says which channel got through.
+
+    An error text in place of a state (seed 003, lines 302-303: "Сообщение с таким ID не
+    принималось") is final: it is recorded as ``error`` with the text, on the one step or
+    on the chain. An answer that said nothing of the id (`LegacyState.missing`) records
+    nothing: the next round asks again.
     """
     steps = [LegacyChannel(s.lower()) for s in send.steps if s.lower() in _CHANNEL_NAMES]
     # Only channels the platform gave an id; a channel with id "0" was not used.
     used = [c for c in steps if c.value in send.legacy_ids] if send.legacy_ids else steps
+    if state.is_error and steps:
+        where = steps[0].value.upper() if len(steps) == 1 else CHAIN_STEP
+        return [_whole_event(send, where, ERROR_STATE, state)]
     if state.state is None or not used:
         return []
     per_channel = {c: state.channel_state(c) for c in used}
-    if len(steps) == 1 and all(status is None for status in per_channel.values()):
-        return [_event(send, steps[0], state.state, state)]
+    if all(status is None for status in per_channel.values()):
+        if len(steps) == 1:
+            return [_event(send, steps[0], state.state, state)]
+        return [_whole_event(send, CHAIN_STEP, state.state.value, state)]
     events = []
     # The chain is at a channel while the message is in progress and every channel
     # before it failed for good.
@@ -74,6 +91,18 @@ def _event(
     return NewStatusEvent(
         step_type=channel.value.upper(), status=status.value, send_id=send.id, raw=raw
     )
+
+
+def _whole_event(send: Send, step_type: str, status: str, state: LegacyState) -> NewStatusEvent:
+    """The state of the message as a whole, on `step_type`; an error keeps its text."""
+    raw: dict[str, str | None] = {
+        "id_message": state.id_message,
+        "state": state.state.value if state.state else None,
+        "time_change_state": str(state.time_change_state or ""),
+    }
+    if state.error is not None:
+        raw["error"] = state.error
+    return NewStatusEvent(step_type=step_type, status=status, send_id=send.id, raw=raw)
 
 
 class LegacyPoller:
@@ -143,6 +172,7 @@ class LegacyPoller:
                 continue
             for send, state in zip(batch, states, strict=True):
                 if state.error is not None:
+                    # Final: recorded below as the send's "error" with this text.
                     errors += 1
                     log_event(
                         log,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.sending.codes import random_code
+from bot.sending.codes import flashcall_text_from, random_code
 from bot.sending.drafts import Draft, StepDraft
 from bot.sending.legacy_fit import Refusal, fitted_steps
 from bot.sending.platform import PlatformAccount
@@ -134,15 +134,24 @@ def toggle_state(draft: Draft, index: int) -> Draft:
     return draft.model_copy(update={"steps": steps})
 
 
+def _chain_text(draft: Draft) -> str:
+    return next((s.text for s in draft.steps if s.channel is not _T.FLASHINGCALL and s.text), "")
+
+
 def _fitted(account: PlatformAccount, steps: list[StepDraft]) -> list[StepDraft]:
     return fitted_steps(steps) if account.is_legacy else steps
 
 
 def builder_steps(preset: str | None, text: str, account: PlatformAccount) -> list[StepDraft]:
-    """The first chain of a new cascade: a preset's, or one SMS for the builder to grow."""
+    """The first chain of a new cascade: a preset's, or one SMS for the builder to grow.
+
+    A FlashingCall step says the chain's text when it holds a code (`flashcall_text_from`),
+    else a random code.
+    """
     sender = next(iter(account.senders), None)
     if preset is not None:
-        steps = preset_steps(preset, text, random_code(), sender)
+        code = flashcall_text_from(text, voice_code=account.voice_code) or random_code()
+        steps = preset_steps(preset, text, code, sender)
     else:
         steps = [StepDraft(channel=_T.SMS, text=text, sender=sender, ttl_seconds=3600)]
     return _fitted(account, steps)
@@ -159,7 +168,7 @@ def edit_chain(draft: Draft, operation: str, account: PlatformAccount) -> Draft:
     if name == "add" and argument in MessageType.__members__:
         code = next(
             (s.text for s in draft.steps if s.channel is _T.FLASHINGCALL and s.text),
-            random_code(),
+            flashcall_text_from(_chain_text(draft), voice_code=account.voice_code) or random_code(),
         )
         longer = add_step(draft, MessageType(argument), code, next(iter(account.senders), None))
         refusal = account.chain_refusal([s.channel for s in longer.steps])

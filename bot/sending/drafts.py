@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType, TtlUnit
 from provider.messages import (
@@ -37,7 +37,7 @@ from provider.messages import (
 )
 from provider.request import CascadeStep, ScheduleInfo, SendRequest
 
-DraftKind = Literal["send", "sms", "flashcall", "cascade"]
+DraftKind = Literal["send", "sms", "flashcall", "voicecode", "cascade"]
 
 
 def new_form_id() -> str:
@@ -64,6 +64,13 @@ class StepDraft(BaseModel):
     sender: str | None = None
     title: str | None = None
     """Push."""
+    external_user_id: str | None = None
+    """Push: the app's user it goes to (externalUserId), in place of a phone."""
+    extra_options: list[dict[str, JsonValue]] | None = None
+    """Push: extraOptions, ``{"param_name": ..., "param_value": ...}`` each."""
+    template_id: int | None = None
+    template_data: dict[str, str | int | float] | None = None
+    """VK over the legacy API, which sends VK only by an approved template (seed 003)."""
     link: str | None = None
     """Telegram."""
     image_url: str | None = None
@@ -90,8 +97,15 @@ class StepDraft(BaseModel):
                 return VkMessage(data=VkData(text=text, service_number=self.sender, **lifetime))
             case MessageType.PUSH:
                 return PushMessage(
-                    data=PushData(
-                        text=text, title=self.title, service_number=self.sender, **lifetime
+                    data=PushData.model_validate(
+                        {
+                            "text": text,
+                            "title": self.title,
+                            "serviceNumber": self.sender,
+                            "externalUserId": self.external_user_id,
+                            "extraOptions": self.extra_options,
+                            **lifetime,
+                        }
                     )
                 )
             case MessageType.TELEGRAM:
@@ -137,6 +151,19 @@ class StepDraft(BaseModel):
         return TextContent(data=TextContentData(text=self.text or ""))
 
 
+class LegacyDraft(BaseModel):
+    """What only the legacy API's JSON and XML sends carry (seed 003, lines 73-74)."""
+
+    time_send: str | None = None
+    """``YYYY-MM-DD hh:mm`` in the platform's time; None: now."""
+    name_delivery: str | None = None
+    """The delivery's (campaign's) name; None: the platform's default."""
+
+    @property
+    def empty(self) -> bool:
+        return self.time_send is None and self.name_delivery is None
+
+
 class ScheduleDraft(BaseModel):
     time_begin: str | None = None
     time_end: str | None = None
@@ -156,6 +183,7 @@ class Draft(BaseModel):
     phone: str | None = None
     steps: list[StepDraft]
     schedule: ScheduleDraft = Field(default_factory=ScheduleDraft)
+    legacy: LegacyDraft = Field(default_factory=LegacyDraft)
     show_json: bool = False
 
     @property
@@ -165,6 +193,11 @@ class Draft(BaseModel):
     @property
     def channels_label(self) -> str:
         return " → ".join(step.label for step in self.steps)
+
+    @property
+    def app_user(self) -> str | None:
+        """The app user a Push draft goes to in place of a phone (externalUserId)."""
+        return self.first.external_user_id if self.first.channel is MessageType.PUSH else None
 
     def to_request(
         self, *, partner_id: str | None = None, notify_url: str | None = None
@@ -182,7 +215,8 @@ class Draft(BaseModel):
                 }
             )
         return SendRequest.from_steps(
-            self.phone or "",
+            # No phone: destAddr is left out, which only a Push to an app user may do.
+            self.phone,
             [CascadeStep(s.message, s.resend_if_not if i else None) for i, s in enumerate(steps)],
             id=partner_id,
             notify_url=notify_url,
@@ -235,6 +269,10 @@ def step_from_message(message: Message) -> StepDraft:
     fields["sender"] = getattr(data, "service_number", None)
     fields["title"] = getattr(data, "title", None)
     fields["link"] = getattr(data, "link", None)
+    if isinstance(data, PushData):
+        fields["external_user_id"] = data.external_user_id
+        if data.extra_options:
+            fields["extra_options"] = [option.model_dump() for option in data.extra_options]
     return StepDraft.model_validate(fields)
 
 

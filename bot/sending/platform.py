@@ -71,6 +71,11 @@ class PlatformAccount:
         return isinstance(self.client, LegacyClient)
 
     @property
+    def voice_code(self) -> bool:
+        """VoiceCode is agreed for this account: its FLASHINGCALLs are read out."""
+        return self.config.voice_code
+
+    @property
     def transport(self) -> Transport | None:
         """get, json or xml for a legacy account; None for a REST one."""
         return self.client.transport if isinstance(self.client, LegacyClient) else None
@@ -138,6 +143,21 @@ class Platform:
 
     def has(self, name: str) -> bool:
         return name in self._accounts
+
+    def for_flashing_call(self) -> PlatformAccount | None:
+        """An account that calls (FlashingCall): the default if it can, else the first;
+        one that reads its calls out (VoiceCode) only when no other can send it."""
+        able = [
+            a
+            for a in [self.default, *self.accounts]
+            if a.chain_refusal([MessageType.FLASHINGCALL]) is None
+        ]
+        return next((a for a in able if not a.voice_code), next(iter(able), None))
+
+    def for_voice_code(self) -> PlatformAccount | None:
+        """The default account if it has VoiceCode, else the first that has it."""
+        candidates = [self.default, *self.accounts]
+        return next((a for a in candidates if a.voice_code), None)
 
     def for_chain(self, channels: Sequence[MessageType]) -> PlatformAccount | None:
         """The default account if it can send this chain, else the first that can."""

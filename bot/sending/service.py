@@ -6,25 +6,27 @@ platform sends at most once. Both API families take this one path: the partner i
 REST ``id`` or the legacy ``client_id_message`` (a number), and the request goes out in
 the account's own shape (`bot.sending.legacy_fit` makes the legacy one from the draft).
 
-What is stored is the draft's REST request: the bot's one form of a message, which the
-status card's "send again" reads back. A legacy send's request is made from it again on a
-retry (the conversion is a pure function, so the platform sees the same content under the
-same client_id_message); the legacy body that went out is in the audit entry.
+What is stored is the request as it goes out: the REST request, or for a legacy account
+the legacy one (with its client_id_message), which the status card's "send again" reads
+back and a retry sends again unchanged, so the platform sees the same content under the
+same id. A legacy send is never held to the REST API's rules. (Legacy sends stored by
+older versions kept the draft's REST request; those are still read.)
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from bot.reports.urls import ReportUrls
 from bot.sending.drafts import Draft, DraftKind, draft_from_request
-from bot.sending.legacy_fit import to_legacy_request
+from bot.sending.legacy_fit import draft_from_legacy, legacy_request_body, to_legacy_request
 from bot.sending.platform import OutgoingRequest, Platform, PlatformAccount
 from bot.sending.shown import shown_request
+from bot.sending.voice import voice_code_violations
 from provider.errors import ProviderAPIError, ProviderConnectionError, ProviderError
 from provider.legacy import IdenticalRequestError, LegacySendRequest
 from provider.logs import log_event
@@ -79,26 +81,27 @@ class SendService:
             return None  # the legacy API has no callbacks: the poller asks
         return self._report_urls.local if account.is_sandbox else self._report_urls.public
 
-    def build(self, draft: Draft) -> SendRequest:
-        """The request a draft makes; raises ValidationError naming every broken rule.
+    def build(self, draft: Draft, *, partner_id: str | None = None) -> OutgoingRequest:
+        """The request a draft makes in the account's API; raises ValidationError naming
+        every broken rule.
 
-        For a legacy account the draft must also fit the legacy API (`bot.sending.legacy_fit`); the
-        REST request is still what is returned (and stored), the bot's form of a message.
+        A legacy account's request is made from the draft by `bot.sending.legacy_fit`, under
+        the legacy API's rules alone (`partner_id` its client_id_message); a REST account's
+        also keeps VoiceCode's rule where the account reads its calls out.
         """
         account = self._platform.get(draft.account)
         if account.is_legacy:
-            to_legacy_request(draft, api=account.api)
-        return draft.to_request(notify_url=self._notify_url(account))
+            return to_legacy_request(draft, api=account.api, client_id=partner_id)
+        request = draft.to_request(partner_id=partner_id, notify_url=self._notify_url(account))
+        voice = voice_code_violations(draft, account.name, voice_code=account.voice_code)
+        if voice:
+            raise ValidationError.from_exception_data("Draft", voice)
+        return request
 
     def preview(self, draft: Draft) -> dict[str, object]:
         """The body the account's API would receive (password masked); ValidationError
         if the draft is broken. For the form card's JSON preview."""
-        account = self._platform.get(draft.account)
-        if account.is_legacy:
-            return to_legacy_request(draft, api=account.api).model_dump(
-                mode="json", by_alias=True, exclude_none=True
-            )
-        return shown_request(self.build(draft))
+        return _stored(self.build(draft))
 
     def validate(self, draft: Draft) -> ValidationError | None:
         try:
@@ -111,22 +114,16 @@ class SendService:
         """Send a (valid) draft. Raises ValidationError if it is not valid: nothing is stored."""
         account = self._platform.get(draft.account)
         partner_id = account.new_partner_id()
-        if account.is_legacy:
-            # What the legacy API cannot carry (a schedule...) is refused before storing;
-            # the stored REST request alone would not show it.
-            to_legacy_request(draft, api=account.api)
-        request = draft.to_request(partner_id=partner_id, notify_url=self._notify_url(account))
-        outgoing = self._outgoing(account, request, partner_id)
+        outgoing = self.build(draft, partner_id=partner_id)
         send = await self._sends.create_submitting(
             NewSend(
                 partner_id=partner_id,
                 account_id=account.account_id,
                 channel=draft.kind.upper(),
                 steps=[step.channel.value for step in draft.steps],
-                # Every form asks for a phone; a Push to an app user only (no destAddr,
-                # provider/README.md) is not offered by the bot yet.
-                destination=request.dest_addr or "",
-                request=shown_request(request),
+                # "" for a Push to an app user, without a phone: its request names them.
+                destination=draft.phone or "",
+                request=_stored(outgoing),
                 operator_id=operator.user_id,
                 chat_id=chat_id,
             )
@@ -147,17 +144,22 @@ class SendService:
         account = self._platform.by_id(send.account_id)
         if account is None:
             return None
+        kind: DraftKind = (
+            "cascade"
+            if len(send.steps) > 1 and send.channel == "CASCADE"
+            else "flashcall"
+            if send.channel == "FLASHCALL"
+            else "voicecode"
+            if send.channel == "VOICECODE"
+            else "send"
+        )
         try:
+            if is_legacy_body(send.request):
+                legacy = LegacySendRequest.model_validate(send.request)
+                return draft_from_legacy(legacy, account.name, kind)
             request = SendRequest.model_validate(send.request)
         except ValidationError:
             return None
-        kind: DraftKind = (
-            "cascade"
-            if len(request.steps()) > 1 and send.channel == "CASCADE"
-            else "flashcall"
-            if send.channel == "FLASHCALL"
-            else "send"
-        )
         return draft_from_request(request, account.name, kind)
 
     async def recover_interrupted(self) -> int:
@@ -185,6 +187,10 @@ class SendService:
                 f"send {send.id}: legacy-get has no client_id_message; a resend could "
                 "send the message twice"
             )
+        if is_legacy_body(send.request):
+            # The legacy request as it first went, its client_id_message included.
+            legacy = LegacySendRequest.model_validate(send.request)
+            return await self._deliver(send, account, legacy)
         request = SendRequest.model_validate(send.request).model_copy(
             update={
                 "id": send.partner_id,
@@ -200,9 +206,9 @@ class SendService:
     ) -> OutgoingRequest:
         """The request in the shape the account's API takes.
 
-        A legacy request is always made from the stored REST request (by way of its
-        draft), at the first try and at a retry alike: the same content every time, which
-        the platform needs to recognise a repeated client_id_message.
+        A legacy send stored by an older version kept the draft's REST request: its legacy
+        request is made from it (by way of its draft) as it was at the first try, the same
+        content, which the platform needs to recognise a repeated client_id_message.
         """
         if not account.is_legacy:
             return request
@@ -246,6 +252,18 @@ class SendService:
             return Submitted(send, account, exc)  # a retry that was not answered either
         unknown = await self._sends.mark_unknown(send.id, _error_text(exc))
         return Submitted(unknown, account, exc)
+
+
+def is_legacy_body(request: Mapping[str, object]) -> bool:
+    """Whether a stored request is a legacy one (its recipients are ``phones``)."""
+    return "phones" in request
+
+
+def _stored(request: OutgoingRequest) -> dict[str, object]:
+    """The request as it may be stored and shown: secrets masked."""
+    if isinstance(request, LegacySendRequest):
+        return legacy_request_body(request)
+    return shown_request(request)
 
 
 def _error_text(exc: ProviderError) -> str:

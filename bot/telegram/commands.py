@@ -11,6 +11,7 @@ COMMANDS = (
     "send",
     "sms",
     "flashcall",
+    "voicecode",
     "cascade",
     "status",
     "history",

@@ -8,23 +8,29 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
+from bot.sending.codes import code_of
 from bot.sending.drafts import Draft, StepDraft
+from bot.sending.legacy_fit import CHAIN_STEP
 from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
+from bot.sending.stored import app_user, flashcall_codes, rest_steps
+from bot.sending.voice import VOICE_CODE_LABEL
 from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
-from bot.ui.i18n import Translator
+from bot.ui.i18n import Html, Translator
 from bot.ui.timefmt import TimeFormat
-from provider.channels import CHANNEL_RULES, MessageType
+from provider.channels import CHANNEL_RULES, CascadeState, MessageType
+from provider.legacy import ERROR_STATE
 from provider.messages import describe_seconds
 from provider.phone import format_international, mask_phone
-from provider.reports import ERROR_NAMES, error_name
+from provider.reports import ERROR_NAMES, DeliveryStatus, error_name, lifetime_ran_out
+from provider.request import CascadeStep
 from provider.sms import sms_parts
 from provider.violations import describe
 from storage import Send, SendState, StepStatus
@@ -45,7 +51,11 @@ def explain_violations(exc: ValidationError, t: Translator) -> list[str]:
     for violation in describe(exc):
         key = "rule-" + violation.rule.replace("_", "-")
         if t.has(key):
-            lines.append(t(key, **{k: str(v) for k, v in violation.context.items()}))
+            params = {k: str(v) for k, v in violation.context.items()}
+            # The field (its last name, e.g. link) lets a catalog say which one in words.
+            params.setdefault("field", violation.field)
+            params.setdefault("at", violation.field.rpartition(".")[2])
+            lines.append(t(key, **params))
         else:
             lines.append(html.escape(str(violation), quote=False))
     return lines
@@ -55,9 +65,17 @@ def sandbox_mark(account: PlatformAccount, t: Translator) -> str:
     return t("card-sandbox") + "\n" if account.is_sandbox else ""
 
 
-def chain_label(channels: Sequence[str]) -> str:
-    """``Viber → SMS``: a send's steps by their message types."""
-    return " → ".join(CHANNEL_RULES[MessageType(channel)].label for channel in channels)
+def chain_label(channels: Sequence[str], *, voice_code: bool = False) -> str:
+    """``Viber → SMS``: a send's steps by their message types (`voice_code`: the account
+    reads its FlashingCalls out, so they are VoiceCodes)."""
+    return " → ".join(channel_label(channel, voice_code=voice_code) for channel in channels)
+
+
+def channel_label(channel: str, *, voice_code: bool = False) -> str:
+    """How people call a step's type; a FLASHINGCALL read out is a VoiceCode."""
+    if voice_code and channel == MessageType.FLASHINGCALL:
+        return VOICE_CODE_LABEL
+    return CHANNEL_RULES[MessageType(channel)].label
 
 
 # -- the form card ---------------------------------------------------------------------
@@ -93,24 +111,30 @@ def form_card(
     preview: dict[str, object] | None,
     several_accounts: bool,
 ) -> Card:
-    lines = [sandbox_mark(account, t) + t("form-title", channels=draft.channels_label)]
+    voice = account.voice_code
+    channels = chain_label([step.channel.value for step in draft.steps], voice_code=voice)
+    lines = [sandbox_mark(account, t) + t("form-title", channels=channels)]
     if several_accounts:
         lines.append(t("card-account", account=account.name))
-    lines.append(t("form-phone", phone=_phone(draft.phone, t)))
+    if draft.app_user is not None:
+        lines.append(t("form-app-user", user=draft.app_user))
+    else:
+        lines.append(t("form-phone", phone=_phone(draft.phone, t)))
     for number, step in enumerate(draft.steps, start=1):
+        label = channel_label(step.channel.value, voice_code=voice)
         if len(draft.steps) > 1:
             lines.append("")
             lines.append(
-                t("form-step", number=number, channel=step.label)
+                t("form-step", number=number, channel=label)
                 if step.resend_if_not is None
                 else t(
                     "form-step-after",
                     number=number,
-                    channel=step.label,
+                    channel=label,
                     state=step.resend_if_not.value,
                 )
             )
-        lines.extend(_step_lines(step, t))
+        lines.extend(_step_lines(step, t, legacy=account.is_legacy))
     if not draft.schedule.empty:
         s = draft.schedule
         lines.append(
@@ -122,6 +146,7 @@ def form_card(
                 deadline=s.deadline or "—",
             )
         )
+    lines.extend(_legacy_lines(draft, t))
     if problems:
         lines.append("")
         lines.append(t("form-problems"))
@@ -142,11 +167,13 @@ def _phone(phone: str | None, t: Translator) -> str:
     return format_international(phone) if phone else t("form-missing")
 
 
-def _step_lines(step: StepDraft, t: Translator) -> list[str]:
+def _step_lines(step: StepDraft, t: Translator, *, legacy: bool = False) -> list[str]:
     lines = []
     if step.channel is MessageType.FLASHINGCALL:
-        code = step.text or ""
-        lines.append(t("form-code", code=code, spaced=" ".join(code)))
+        lines.extend(_code_lines(step.text, t))
+    elif legacy and step.channel is MessageType.VK:
+        # The legacy API sends VK by its template alone: no text, no sender, no lifetime.
+        return [_template_line(step, t)]
     else:
         if CHANNEL_RULES[step.channel].sender_allowed:
             lines.append(t("form-sender", sender=step.sender or t("form-default-sender")))
@@ -168,6 +195,9 @@ def _step_lines(step: StepDraft, t: Translator) -> list[str]:
             )
         if step.link:
             lines.append(t("form-link", link=step.link))
+        if step.extra_options:
+            options = {str(o["param_name"]): o["param_value"] for o in step.extra_options}
+            lines.append(t("form-push-options", options=json.dumps(options, ensure_ascii=False)))
         if step.channel is MessageType.SMS and step.text:
             parts = sms_parts(step.text)
             lines.append(
@@ -180,6 +210,32 @@ def _step_lines(step: StepDraft, t: Translator) -> list[str]:
             )
     ttl = describe_seconds(step.ttl_seconds) if step.ttl_seconds else t("form-ttl-default")
     lines.append(t("form-ttl", ttl=ttl))
+    return lines
+
+
+def _code_lines(text: str | None, t: Translator) -> list[str]:
+    """A FlashingCall's (VoiceCode's) code, big, and the text around it when there is one."""
+    code = code_of(text)
+    lines = [t("form-code", code=code or "—", spaced=" ".join(code))]
+    if text and text != code:
+        lines.append(t("form-text", text=text))
+    return lines
+
+
+def _template_line(step: StepDraft, t: Translator) -> str:
+    if step.template_id is None:
+        return t("form-template", template=Html(t("form-missing")))
+    data = json.dumps(step.template_data, ensure_ascii=False) if step.template_data else ""
+    return t("form-template", template=f"{step.template_id} {data}".strip())
+
+
+def _legacy_lines(draft: Draft, t: Translator) -> list[str]:
+    """A legacy send's time and delivery name (seed 003, lines 73-74)."""
+    lines = []
+    if draft.legacy.time_send is not None:
+        lines.append(t("form-send-time", time=draft.legacy.time_send))
+    if draft.legacy.name_delivery is not None:
+        lines.append(t("form-delivery-name", name=draft.legacy.name_delivery))
     return lines
 
 
@@ -199,15 +255,18 @@ def _form_keyboard(
     row = 0
     button(t("button-edit-phone"), FormAction.EDIT, "phone")
     row += 1
+    legacy_vk = account.is_legacy and any(s.channel is MessageType.VK for s in draft.steps)
     if draft.kind != "cascade":
         step = draft.first
         if step.channel is MessageType.FLASHINGCALL:
             button(t("button-edit-code"), FormAction.EDIT, "text")
+        elif legacy_vk:
+            button(t("button-edit-template"), FormAction.EDIT, "template")
         else:
             button(t("button-edit-text"), FormAction.EDIT, "text")
         row += 1
         extras = {
-            MessageType.PUSH: [("button-edit-title", "title")],
+            MessageType.PUSH: [("button-edit-title", "title"), ("button-edit-options", "options")],
             MessageType.TELEGRAM: [("button-edit-link", "link")],
             MessageType.VIBER: [("button-edit-image", "image"), ("button-edit-button", "button")],
             MessageType.WHATSAPP: [("button-edit-image", "image")],
@@ -223,7 +282,9 @@ def _form_keyboard(
     sizes.extend([2] * (row // 2) + ([1] if row % 2 else []))
     if draft.kind == "cascade":
         button(t("button-edit-text"), FormAction.EDIT, "text")
-        sizes.append(1)
+        if legacy_vk:
+            button(t("button-edit-template"), FormAction.EDIT, "template")
+        sizes.append(2 if legacy_vk else 1)
         for index, step in enumerate(draft.steps):
             number = index + 1
             if index:
@@ -234,15 +295,21 @@ def _form_keyboard(
             sizes.append(3 if index else 1)
         button(t("button-add-step"), FormAction.STEP, "add")
         sizes.append(1)
+    if account.is_legacy and account.transport != "get":
+        # No delivery windows on the legacy API: a send time and a delivery name instead,
+        # which JSON and XML carry (GET does not: seed 003, lines 9-32, 73-74).
+        button(t("button-send-time"), FormAction.EDIT, "send-time")
+        button(t("button-delivery-name"), FormAction.EDIT, "delivery-name")
+        sizes.append(2)
     tail = 0
     if several_accounts:
         button(t("button-account"), FormAction.NEXT_ACCOUNT)
         tail += 1
-    if draft.kind == "flashcall":
+    if draft.kind in ("flashcall", "voicecode"):
         state = t("on") if len(draft.steps) > 1 else t("off")
         button(t("button-fallback", state=state), FormAction.FALLBACK)
         tail += 1
-    if draft.kind in ("send", "sms"):
+    if not account.is_legacy and draft.kind in ("send", "sms"):
         button(t("button-schedule"), FormAction.EDIT, "schedule")
         tail += 1
     button(t("button-json"), FormAction.JSON)
@@ -264,10 +331,13 @@ def status_card(
     several_accounts: bool,
     can_repeat: bool,
     times: TimeFormat,
+    legacy_errors: Mapping[str, str] | None = None,
 ) -> Card:
-    chain = chain_label(send.steps)
+    """`legacy_errors`: the legacy API's error text for each step that ended in one."""
+    voice = account is not None and account.voice_code
+    chain = chain_label(send.steps, voice_code=voice)
     header = (sandbox_mark(account, t) if account else "") + t(
-        "status-title", channels=chain, phone=mask_phone(send.destination)
+        "status-title", channels=chain, phone=recipient_label(send, t)
     )
     lines = [header]
     if several_accounts and account is not None:
@@ -277,14 +347,26 @@ def status_card(
     elif send.legacy_id:
         lines.append(t("status-legacy-id", legacy_id=send.legacy_id))
     lines.append(t("status-partner-id", partner_id=send.partner_id))
+    # The code stays the thing shown big on every view of the send (issue #20).
+    for code in flashcall_codes(send.request):
+        lines.append(t("form-code", code=code, spaced=" ".join(code)))
     if send.state is SendState.FAILED:
         lines.append(t("status-failed", error=send.error or ""))
     elif send.state is SendState.UNKNOWN:
         lines.append(t("status-unknown"))
     elif send.state is SendState.SUBMITTING:
         lines.append(t("status-submitting"))
-    for number, step in enumerate(steps, start=1):
-        lines.append(_status_line(number, step, t, times))
+    lines.extend(
+        _status_lines(
+            send,
+            steps,
+            t,
+            times,
+            voice_code=voice,
+            get_chain=_over_get(send, account),
+            legacy_errors=legacy_errors or {},
+        )
+    )
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("button-refresh"),
@@ -304,14 +386,109 @@ def status_card(
     return Card("\n".join(lines), builder.as_markup())
 
 
-def _status_line(number: int, step: StepStatus, t: Translator, times: TimeFormat) -> str:
-    label = CHANNEL_RULES[MessageType(step.step_type)].label
+def recipient_label(send: Send, t: Translator) -> str:
+    """Who a send went to: the masked phone, or the app user of a Push without one."""
+    if send.destination:
+        return mask_phone(send.destination)
+    user = app_user(send.request)
+    return t("status-app-user", user=user) if user else "—"
+
+
+def _over_get(send: Send, account: PlatformAccount | None) -> bool:
+    """A cascade over legacy GET, whose state answers say nothing per channel."""
+    return account is not None and account.transport == "get" and len(send.steps) > 1
+
+
+def _status_lines(
+    send: Send,
+    steps: list[StepStatus],
+    t: Translator,
+    times: TimeFormat,
+    *,
+    voice_code: bool,
+    get_chain: bool,
+    legacy_errors: Mapping[str, str],
+) -> list[str]:
+    plan = rest_steps(send.request)
+    by_position = {s.position: s for s in steps if s.position is not None}
+    # The platform spoke of the whole chain only (GET, or an error text for the message):
+    # a channel without a state of its own is not waiting for one.
+    whole_only = get_chain or any(s.step_type == CHAIN_STEP and s.final for s in steps)
+    lines = []
+    for number, step in enumerate(steps, start=1):
+        when = times.clock(step.updated_at) if step.updated_at else ""
+        if step.step_type == CHAIN_STEP:
+            lines.append(t("status-chain", status=step.status or "", time=when))
+            if step.step_type in legacy_errors:
+                lines.append(t("status-platform-text", text=legacy_errors[step.step_type]))
+            continue
+        label = _step_label(step.step_type, voice_code=voice_code)
+        if step.status is None and whole_only:
+            lines.append(t("status-step-not-reported", number=number, channel=label))
+            continue
+        lapse = _lapse(step, by_position, plan)
+        if lapse is not None:
+            state, ttl = lapse
+            lines.append(
+                t(
+                    "status-step-lapsed",
+                    number=number,
+                    channel=label,
+                    status=step.status or "—",
+                    state=state.value,
+                    ttl=describe_seconds(ttl) if ttl else t("status-ttl-default"),
+                    time=when,
+                )
+            )
+            continue
+        lines.append(_status_line(number, step, t, times, label=label))
+        if step.status == ERROR_STATE and step.step_type in legacy_errors:
+            lines.append(t("status-platform-text", text=legacy_errors[step.step_type]))
+    if get_chain:
+        lines.append(t("status-get-note"))
+    return lines
+
+
+def _step_label(step_type: str, *, voice_code: bool) -> str:
+    try:
+        return channel_label(step_type, voice_code=voice_code)
+    except ValueError:  # a type the platform reported that we do not know
+        return step_type
+
+
+def _lapse(
+    step: StepStatus, by_position: Mapping[int, StepStatus], plan: Sequence[CascadeStep]
+) -> tuple[CascadeState, int | None] | None:
+    """For a cascade step passed over because its lifetime ran out (seed 000, line 11):
+    the state the next step waited for, and the step's lifetime (None: the account's
+    default); None when it was not (it failed, it got there, or the chain is still on it)."""
+    position = step.position
+    if position is None or position + 1 >= len(plan):
+        return None
+    following = by_position.get(position + 1)
+    wanted = plan[position + 1].resend_if_not
+    if following is None or wanted is None:
+        return None
+    if step.status is not None and step.status not in DeliveryStatus.__members__:
+        return None  # a legacy state: the legacy API says what became of each channel
+    status = DeliveryStatus[step.status] if step.status is not None else None
+    if not lifetime_ran_out(status, wanted, next_step_started=following.status is not None):
+        return None
+    return wanted, plan[position].ttl_seconds
+
+
+def _status_line(
+    number: int, step: StepStatus, t: Translator, times: TimeFormat, *, label: str
+) -> str:
     if step.status is None:
         return t("status-step-waiting", number=number, channel=label)
     when = times.clock(step.updated_at) if step.updated_at else ""
-    if step.status in ("UNDELIVERED", "not_deliver", "expired") and step.error_code:
-        name = error_name(MessageType(step.step_type), step.error_code)
-        reason_key = "reason-" + ERROR_NAMES.get(step.error_code, "unknown")
+    failed = step.status in ("UNDELIVERED", "not_deliver", "expired")
+    if failed and (step.error_code or step.status == "UNDELIVERED"):
+        # An UNDELIVERED report without an errorCode gave no reason: "unknown".
+        code = step.error_code or 1
+        name = error_name(MessageType(step.step_type), code) if step.error_code else "unknown"
+        reason_key = "reason-" + ERROR_NAMES.get(code, "unknown")
         reason = t(reason_key) if t.has(reason_key) else ""
         return t(
             "status-step-failed",

@@ -12,6 +12,7 @@ from bot.ui.cards import Card, status_card
 from bot.ui.i18n import Translator
 from bot.ui.timefmt import TimeFormat
 from provider.channels import MessageType
+from provider.legacy import ERROR_STATE
 from provider.reports import error_name
 from storage import (
     Operator,
@@ -21,6 +22,7 @@ from storage import (
     SendRepository,
     StatusEvent,
     StatusRepository,
+    StepStatus,
 )
 
 HISTORY_PAGE = 8
@@ -89,20 +91,38 @@ class SendViews:
             several_accounts=self._platform.several,
             can_repeat=operator is not None and operator.role in SENDING_ROLES,
             times=self.times,
+            legacy_errors=await self._legacy_errors(send, steps),
         )
 
     async def failure_reason(self, send: Send) -> str:
-        """The error name of the step that failed last (``absent-subscriber``), or ""."""
-        for step in reversed(await self._statuses.steps(send.id)):
+        """The error name of the step that failed last (``absent-subscriber``), the legacy
+        API's error text for a step that ended in one, or ""."""
+        steps = await self._statuses.steps(send.id)
+        errors = await self._legacy_errors(send, steps)
+        for step in reversed(steps):
+            if step.status == ERROR_STATE and step.step_type in errors:
+                return errors[step.step_type]
             if step.status is not None and step.error_code:
                 return error_name(MessageType(step.step_type), step.error_code)
         return ""
+
+    async def _legacy_errors(self, send: Send, steps: list[StepStatus]) -> dict[str, str]:
+        """The legacy API's error text for each step that ended in one ("Сообщение с таким
+        ID не принималось"): kept in its event, read only when a step shows ``error``."""
+        if not any(step.status == ERROR_STATE for step in steps):
+            return {}
+        texts: dict[str, str] = {}
+        for event in await self._statuses.events(send.id):
+            text = event.raw.get("error")
+            if event.status == ERROR_STATE and isinstance(text, str):
+                texts[event.step_type] = text
+        return texts
 
     async def recent_numbers(self, operator: Operator, *, count: int) -> list[str]:
         """The numbers this operator sent to last, newest first, each once."""
         numbers: list[str] = []
         for send in await self._sends.recent_for_operator(operator.user_id, limit=20):
-            if send.destination not in numbers:
+            if send.destination and send.destination not in numbers:
                 numbers.append(send.destination)
         return numbers[:count]
 

@@ -6,7 +6,8 @@ help =
     <b>Delivery desk</b>: send a test message and watch its status live.
 
     /sms <i>phone text</i>: an SMS in one line
-    /flashcall <i>phone [code]</i>: a FlashingCall with a 4-digit code (or give 4 or 6 digits)
+    /flashcall <i>phone [code or text]</i>: a FlashingCall with a 4-digit code (or your 4 or 6 digits, alone or in a text)
+    /voicecode <i>phone [code]</i>: a VoiceCode, a call that reads 4 digits out (accounts that have it)
     /send: any channel, step by step
     /cascade: several channels in turn (Viber → SMS and others)
     /status <i>mtNum or id</i>: the history of a send
@@ -50,6 +51,7 @@ off = off
 sending = Sending…
 form-title = <b>{ $channels }</b>: check and send
 form-phone = 📱 { $phone }
+form-app-user = 👤 App user: <code>{ $user }</code> (externalUserId, no phone)
 form-missing = <i>not set</i>
 form-sender = 👤 Sender: { $sender }
 form-default-sender = <i>the account's default</i>
@@ -58,6 +60,8 @@ form-text = 💬 { $text }
 form-image = 🖼 Image: { $url }
 form-button = 🔘 Button: { $caption } → { $action }
 form-link = 🔗 Link: { $link }
+form-push-options = ⚙️ Options: <code>{ $options }</code>
+form-template = 🧩 Template: { $template }
 form-code = 🔢 Code: <code>{ $code }</code>   <b>{ $spaced }</b>
 form-sms-parts = 📏 { $parts ->
         [one] { $parts } part
@@ -68,6 +72,8 @@ form-ttl-default = account default
 form-step = <b>Step { $number }: { $channel }</b>
 form-step-after = <b>Step { $number }: { $channel }</b>, if the previous one is not { $state }
 form-schedule = 📅 Schedule: { $begin }–{ $end }, days { $weekdays }, until { $deadline }
+form-send-time = 🕒 Send at { $time } (the platform's time)
+form-delivery-name = 🏷 Delivery name: { $name }
 form-problems = ⚠️ <b>Fix before sending:</b>
 form-stale = This form is no longer active (it was sent, cancelled or replaced). Start again with /send, /sms or /flashcall.
 form-use-buttons = Use the buttons on the card above: ✅ to send, ✖️ to cancel, ✏️ to change a field.
@@ -80,12 +86,17 @@ button-edit-phone = ✏️ Phone
 button-edit-text = ✏️ Text
 button-edit-code = ✏️ Code
 button-edit-title = ✏️ Title
+button-edit-options = ⚙️ Options
+button-edit-template = 🧩 VK template
+button-app-user = 👤 To an app user (externalUserId)
 button-edit-link = 🔗 Link
 button-edit-image = 🖼 Image
 button-edit-button = 🔘 Button
 button-ttl = ⏱ Lifetime
 button-sender = 👤 Sender
 button-schedule = 📅 Schedule
+button-send-time = 📅 Send time
+button-delivery-name = 🏷 Delivery name
 button-json = { "{ }" } JSON
 button-fallback = ↪️ SMS if no call: { $state }
 button-add-step = ➕ Add step
@@ -93,39 +104,61 @@ button-refresh = 🔄 Refresh
 button-repeat = 🔁 Send again
 button-retry = ↩️ Retry (same id)
 
-prompt-phone = Send the phone number with the country code, e.g. +7 900 123-45-67.
+prompt-phone = Send the phone number with the country code, e.g. +7 900 123-45-67 (a Push may go to an app user instead: <code>user:ID</code>).
 prompt-text = Send the new text.
-prompt-code = Send the code: 4 or 6 digits.
+prompt-code = Send the code, 4 or 6 digits, alone or in a text: <code>Your code 2268</code>.
+prompt-voice-code = Send the VoiceCode: 4 digits, the code alone.
 prompt-title = Send the push title.
 prompt-link = Send the link (or - to remove it).
 prompt-image = Send the image URL, https://… (or - to remove it).
 prompt-button = Send the button as <i>caption | link</i>, e.g. <code>Open | https://example.com</code> (or - to remove it).
 prompt-schedule = Send the time window as <code>10:00-21:00</code>, optionally days 1 (Mon) to 7 (Sun) and a deadline: <code>10:00-21:00 12345 2026-12-31T18:00:00+0300</code>. Add <code>local</code> to use the subscriber's time zone. <code>-</code> removes the schedule.
+prompt-options = Send the push's extra options as JSON, name: value, e.g. <code>{"{"}"RICH": {"{"}"imageUrl": "https://…"{"}"}, "SENDING_PLATFORMS": ["ANDROID"]{"}"}</code>: RICH, LIVE_ACTIVITY and SECURE take an object, SENDING_PLATFORMS a list, any other a string. <code>-</code> removes them.
+prompt-template = Send the VK template's id and, if it has parameters, their values as JSON: <code>100 {"{"}"Name": "Ivan"{"}"}</code>. The template must be approved by VK; its id is in the platform's account.
+prompt-send-time = Send the time to send at, in the platform's time, as YYYY-MM-DD hh:mm, e.g. <code>2026-12-31 18:00</code> (<code>-</code>: send at once).
+prompt-delivery-name = Send the delivery's (campaign's) name (<code>-</code>: the platform's default, «Шлюз»).
 
 error-phone = That is not a phone number: { $reason }. Try again, e.g. +7 900 123-45-67.
-error-code = The code must be 4 or 6 digits, e.g. 1234.
+error-code = The text must hold the code once: 4 or 6 digits in a row, e.g. <code>1234</code> or <code>Your code 1234</code>.
+error-voice-code = VoiceCode: the text must be the code alone, 4 digits, e.g. 1234.
+error-app-user = Write the app user after <code>user:</code>, e.g. <code>user:5f1c-22a</code>.
+error-app-user-push-only = Only a Push goes to an app user (externalUserId); every other channel needs a phone.
+error-push-options-json = That is not JSON of options: write <code>{"{"}"NAME": value{"}"}</code>, e.g. <code>{"{"}"BADGE": "3"{"}"}</code>.
+error-push-option-type = { $name } takes { $kind ->
+        [object] a JSON object, <code>{"{"}…{"}"}</code>
+        [list] a JSON list, <code>[…]</code>
+       *[other] a string, <code>"…"</code>
+    }.
+error-template = Start with the template's id, a number: <code>100</code> or <code>100 {"{"}"Name": "Ivan"{"}"}</code>.
+error-template-data = templateData must be a JSON object of names and texts or numbers, e.g. <code>100 {"{"}"Name": "Ivan", "Where": "Moscow"{"}"}</code>.
+error-send-time = Write the time as YYYY-MM-DD hh:mm, e.g. <code>2026-12-31 18:00</code>.
 error-button = Write the button as <i>caption | link</i>, e.g. <code>Open | https://example.com</code>.
 error-schedule = I could not read that schedule. Example: <code>10:00-21:00 12345</code>.
 
 ## /sms, /flashcall, /send, /cascade
 
 sms-usage = Write it like this: <code>/sms +7 900 123-45-67 Your code 1234</code>
-flashcall-usage = Write it like this: <code>/flashcall +7 900 123-45-67</code> (a random 4-digit code), <code>/flashcall +7 900 123-45-67 5821</code> (your code) or <code>/flashcall +7 900 123-45-67 6</code> (a random 6-digit code).
+flashcall-usage = Write it like this: <code>/flashcall +7 900 123-45-67</code> (a random 4-digit code), <code>/flashcall +7 900 123-45-67 5821</code> (your code), <code>/flashcall +7 900 123-45-67 Your code 5821</code> (a text holding it) or <code>/flashcall +7 900 123-45-67 6</code> (a random 6-digit code).
+voicecode-usage = Write it like this: <code>/voicecode +7 900 123-45-67</code> (a random code) or <code>/voicecode +7 900 123-45-67 5821</code> (your 4 digits).
+voicecode-no-account = /voicecode: no account here has VoiceCode. It is agreed with the platform per account; then set <code>voice_code = true</code> for that account in ACCOUNTS_FILE (or PROVIDER_VOICE_CODE=true).
 flashcall-sms-text = Your code: { $code }
 send-choose-account = Which account?
 send-choose-channel = Which channel?
 send-ask-phone = { $channel }: send the phone number with the country code{ "," } or pick a recent one.
+send-ask-phone-push = Push: send the phone number with the country code, or pick a recent one; or send it to a user of the app, by their id there (externalUserId): the button below, or <code>user:ID</code>.
+send-ask-app-user = Send the app user's id (externalUserId), as the customer's app knows them.
 send-ask-sender = Which sender?
 send-ask-content-sms = Send the SMS text.
 send-ask-content-viber = Send the Viber text, or an image URL (https://…). A button can be added on the card.
 send-ask-content-vk = Send the VK message text.
+send-ask-content-vk-template = VK on this account goes by a template approved by VK: send its id and, if it has parameters, their values as JSON, e.g. <code>100 {"{"}"Name": "Ivan"{"}"}</code>.
 send-ask-content-push = Send the push: the first line is the title, the rest is the text (one line: text only).
 send-ask-content-telegram = Send the Telegram message text. A link can be added on the card.
 send-ask-content-whatsapp = Send the WhatsApp text, or an image URL (https://…).
 cascade-choose = Choose a cascade, or build your own:
 cascade-builder = 🛠 Build my own
 cascade-ask-phone = Send the phone number with the country code.
-cascade-ask-text = Send the text for the messages (a FlashingCall step gets a random code).
+cascade-ask-text = Send the text for the messages. A FlashingCall step takes it when it holds a 4- or 6-digit code (<code>Your code 2268</code>), else a random code.
 cascade-read-impossible = { $previous } never reports READ, so the next step can only wait for DELIVERED.
 
 ## Platform answers
@@ -156,11 +189,32 @@ rule-ttl-out-of-range = { $channel }: the lifetime must be from { $min } to { $m
 rule-ttl-not-whole-days = { $channel }: the lifetime must be whole days; it is { $given }.
 rule-sender-required = { $channel } needs a sender.
 rule-phone-invalid = The phone number is not valid: { $reason }.
-rule-flashcall-code = The FlashingCall code must be { $lengths } digits.
+rule-flashcall-code = The FlashingCall text must hold the code once: { $lengths } digits in a row, e.g. «Your code 2268».
+rule-voice-code = VoiceCode: the text must be the code alone, { $length } digits.
+rule-voice-code-account = Account { $account } has no VoiceCode (it is agreed with the platform per account: voice_code in ACCOUNTS_FILE). Pick an account that has it.
 rule-caption = The button caption must be 1 to { $limit } characters; it is { $length }.
-rule-action-url = { $what } must start with { $schemes }.
+rule-action-url = { $at ->
+        [link] The Telegram link must be a URL: { $schemes } and a host, e.g. https://example.com.
+       *[other] The button's link must start with { $schemes }.
+    }
 rule-image-url = { $what } must start with { $schemes }.
-rule-length = { $what } is { $length } characters; the limit is { $limit }.
+rule-length = { $at ->
+        [title] The title
+        [action] The push action
+        [options] The push action's options
+        [contentUrl] The push content URL
+        [link] The Telegram link
+       *[other] { $field }
+    } is { $length } characters; the limit is { $limit }.
+rule-missing = { $at ->
+        [destAddr] No phone number: give one (only a Push may go to an app user instead).
+       *[other] Required: { $field }.
+    }
+rule-greater-than-equal = { $field } must be at least { $ge }.
+rule-greater-than = { $field } must be greater than { $gt }.
+rule-dict-type = { $field } must be a JSON object.
+rule-list-type = { $field } must be a JSON list.
+rule-string-type = { $field } must be a string.
 rule-cascade-state = Step { $number } waits for READ, but { $previous } never reports READ: choose DELIVERED.
 rule-weekdays = Days are digits 1 (Monday) to 7 (Sunday), each once, e.g. 12345.
 rule-time-of-day = Times are written HH:MM, e.g. 10:00.
@@ -178,6 +232,9 @@ status-step-waiting = { $number }. { $channel }: ⏳ waiting for a status
 status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
     { $reason }
+status-step-lapsed = { $number }. { $channel }: <b>{ $status }</b> · no { $state } within { $ttl } → next step { $time }
+status-ttl-default = the account's default lifetime
+status-app-user = app user { $user }
 
 ## Why a message was not delivered
 
@@ -213,6 +270,7 @@ reason-provider-error = The push service (Apple, Google, Huawei...) answered wit
 command-send = Send any channel, step by step
 command-sms = SMS in one line: /sms phone text
 command-flashcall = FlashingCall code: /flashcall phone [code]
+command-voicecode = VoiceCode: /voicecode phone [code]
 command-cascade = Cascade: Viber → SMS and others
 command-status = History of a send: /status mtNum
 command-history = Recent sends
@@ -272,11 +330,23 @@ error-unexpected = ❌ Something went wrong on our side. Nothing was sent twice;
 api-refused = { $command }: { $reason }
 rule-legacy-channel = This account's API ({ $api }) has no { $channel }; it sends { $channels }.
 rule-legacy-repeated-channel = The { $api } API tries each channel once; { $channel } is in the chain twice.
-rule-legacy-get-cascade = Over { $api } the platform reports only a message's overall state, so a cascade could not be followed: send one channel (cascades need legacy-json or legacy-xml).
 rule-legacy-schedule = The { $api } API has no delivery windows: clear the schedule.
 rule-legacy-sms-lifetime = The { $api } API has no SMS lifetime: choose "account default".
+rule-legacy-vk-lifetime = The { $api } API has no VK lifetime: choose "account default".
 rule-legacy-viber-lifetime = The { $api } API takes the Viber lifetime in whole minutes; it is { $seconds } s.
 rule-button-incomplete = A button needs both a caption and a link.
 rule-image-without-button = On this API a Viber image goes only with a button: add one.
+rule-template-required = On this API VK goes only by a template approved by VK: give its id (🧩).
+rule-template-data = templateData must be a JSON object of names and texts or numbers, like {"{"}"Name": "Ivan"{"}"}.
+rule-time-send = The send time is written YYYY-MM-DD hh:mm, e.g. 2026-12-31 18:00.
+rule-json-xml-only = { $fields } cannot be sent over GET: only JSON and XML carry it. Remove it, or use a legacy-json or legacy-xml account.
+rule-no-channel = No channel is chosen.
+rule-priority = A channel's priority is 0 (not used) or { $min } to { $max }; it is { $value }.
+rule-client-id-message = client_id_message must be a number, one per phone.
+rule-no-phone = No phone number.
 status-legacy-id = 🆔 id_message <code>{ $legacy_id }</code>
+status-chain = ⛓ The chain: <b>{ $status }</b> { $time }
+status-get-note = ℹ️ GET reports the overall state only, not which channel got through.
+status-step-not-reported = { $number }. { $channel }: — (the platform gave no state for this channel)
+status-platform-text = { "   " }The platform says: { $text }
 provider-error-legacy = The platform's own words are above. Fix the form and try again; if it names the account or its password, check the account settings.

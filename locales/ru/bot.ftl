@@ -6,7 +6,8 @@ help =
     <b>Пульт доставки</b>: отправьте тестовое сообщение и следите за статусом.
 
     /sms <i>телефон текст</i>: SMS одной строкой
-    /flashcall <i>телефон [код]</i>: FlashingCall с 4-значным кодом (или свои 4 или 6 цифр)
+    /flashcall <i>телефон [код или текст]</i>: FlashingCall с 4-значным кодом (или свои 4 или 6 цифр, отдельно или в тексте)
+    /voicecode <i>телефон [код]</i>: VoiceCode, звонок, в котором зачитывают 4 цифры (на аккаунтах, где он есть)
     /send: любой канал, по шагам
     /cascade: несколько каналов по очереди (Viber → SMS и другие)
     /status <i>mtNum или id</i>: история отправки
@@ -50,6 +51,7 @@ off = выкл
 sending = Отправляю…
 form-title = <b>{ $channels }</b>: проверьте и отправьте
 form-phone = 📱 { $phone }
+form-app-user = 👤 Пользователь приложения: <code>{ $user }</code> (externalUserId, без телефона)
 form-missing = <i>не указано</i>
 form-sender = 👤 Отправитель: { $sender }
 form-default-sender = <i>по умолчанию аккаунта</i>
@@ -58,6 +60,8 @@ form-text = 💬 { $text }
 form-image = 🖼 Картинка: { $url }
 form-button = 🔘 Кнопка: { $caption } → { $action }
 form-link = 🔗 Ссылка: { $link }
+form-push-options = ⚙️ Параметры: <code>{ $options }</code>
+form-template = 🧩 Шаблон: { $template }
 form-code = 🔢 Код: <code>{ $code }</code>   <b>{ $spaced }</b>
 form-sms-parts = 📏 { $parts ->
         [one] { $parts } часть
@@ -69,6 +73,8 @@ form-ttl-default = по умолчанию аккаунта
 form-step = <b>Шаг { $number }: { $channel }</b>
 form-step-after = <b>Шаг { $number }: { $channel }</b>, если предыдущий не { $state }
 form-schedule = 📅 Расписание: { $begin }–{ $end }, дни { $weekdays }, до { $deadline }
+form-send-time = 🕒 Отправить { $time } (время платформы)
+form-delivery-name = 🏷 Название рассылки: { $name }
 form-problems = ⚠️ <b>Исправьте перед отправкой:</b>
 form-stale = Эта форма уже не действует (отправлена, отменена или заменена). Начните заново: /send, /sms или /flashcall.
 form-use-buttons = Воспользуйтесь кнопками карточки выше: ✅ отправить, ✖️ отменить, ✏️ изменить поле.
@@ -81,12 +87,17 @@ button-edit-phone = ✏️ Телефон
 button-edit-text = ✏️ Текст
 button-edit-code = ✏️ Код
 button-edit-title = ✏️ Заголовок
+button-edit-options = ⚙️ Параметры
+button-edit-template = 🧩 Шаблон VK
+button-app-user = 👤 Пользователю приложения (externalUserId)
 button-edit-link = 🔗 Ссылка
 button-edit-image = 🖼 Картинка
 button-edit-button = 🔘 Кнопка
 button-ttl = ⏱ Время жизни
 button-sender = 👤 Отправитель
 button-schedule = 📅 Расписание
+button-send-time = 📅 Время отправки
+button-delivery-name = 🏷 Название рассылки
 button-json = { "{ }" } JSON
 button-fallback = ↪️ SMS, если звонок не прошёл: { $state }
 button-add-step = ➕ Добавить шаг
@@ -94,39 +105,61 @@ button-refresh = 🔄 Обновить
 button-repeat = 🔁 Отправить ещё раз
 button-retry = ↩️ Повторить (тот же id)
 
-prompt-phone = Пришлите номер с кодом страны, например +7 900 123-45-67.
+prompt-phone = Пришлите номер с кодом страны, например +7 900 123-45-67 (push можно отправить пользователю приложения: <code>user:ID</code>).
 prompt-text = Пришлите новый текст.
-prompt-code = Пришлите код: 4 или 6 цифр.
+prompt-code = Пришлите код, 4 или 6 цифр, отдельно или в тексте: <code>Ваш код 2268</code>.
+prompt-voice-code = Пришлите код VoiceCode: 4 цифры, только код.
 prompt-title = Пришлите заголовок push.
 prompt-link = Пришлите ссылку (или -, чтобы убрать).
 prompt-image = Пришлите адрес картинки, https://… (или -, чтобы убрать).
 prompt-button = Пришлите кнопку как <i>надпись | ссылка</i>, например <code>Открыть | https://example.com</code> (или -, чтобы убрать).
 prompt-schedule = Пришлите окно времени как <code>10:00-21:00</code>, можно добавить дни 1 (пн) – 7 (вс) и крайний срок: <code>10:00-21:00 12345 2026-12-31T18:00:00+0300</code>. Добавьте <code>local</code>, чтобы учитывать часовой пояс абонента. <code>-</code> убирает расписание.
+prompt-options = Пришлите дополнительные параметры push в JSON, имя: значение, например <code>{"{"}"RICH": {"{"}"imageUrl": "https://…"{"}"}, "SENDING_PLATFORMS": ["ANDROID"]{"}"}</code>: RICH, LIVE_ACTIVITY и SECURE принимают объект, SENDING_PLATFORMS список, остальные строку. <code>-</code> убирает их.
+prompt-template = Пришлите номер шаблона VK и, если в нём есть параметры, их значения в JSON: <code>100 {"{"}"Name": "Иван"{"}"}</code>. Шаблон должен быть согласован с VK; его номер есть в личном кабинете платформы.
+prompt-send-time = Пришлите время отправки по времени платформы как ГГГГ-ММ-ДД чч:мм, например <code>2026-12-31 18:00</code> (<code>-</code>: отправить сразу).
+prompt-delivery-name = Пришлите название рассылки (<code>-</code>: по умолчанию платформы, «Шлюз»).
 
 error-phone = Это не номер телефона: { $reason }. Попробуйте ещё раз, например +7 900 123-45-67.
-error-code = Код: 4 или 6 цифр, например 1234.
+error-code = В тексте должен быть код, один раз: 4 или 6 цифр подряд, например <code>1234</code> или <code>Ваш код 1234</code>.
+error-voice-code = VoiceCode: текст должен быть только кодом, 4 цифры, например 1234.
+error-app-user = Напишите пользователя приложения после <code>user:</code>, например <code>user:5f1c-22a</code>.
+error-app-user-push-only = Пользователю приложения (externalUserId) уходит только push; остальным каналам нужен телефон.
+error-push-options-json = Это не JSON с параметрами: пишите <code>{"{"}"ИМЯ": значение{"}"}</code>, например <code>{"{"}"BADGE": "3"{"}"}</code>.
+error-push-option-type = { $name } принимает { $kind ->
+        [object] объект JSON, <code>{"{"}…{"}"}</code>
+        [list] список JSON, <code>[…]</code>
+       *[other] строку, <code>"…"</code>
+    }.
+error-template = Начните с номера шаблона: <code>100</code> или <code>100 {"{"}"Name": "Иван"{"}"}</code>.
+error-template-data = templateData: объект JSON из имён и значений-строк или чисел, например <code>100 {"{"}"Name": "Иван", "Where": "Москва"{"}"}</code>.
+error-send-time = Пишите время как ГГГГ-ММ-ДД чч:мм, например <code>2026-12-31 18:00</code>.
 error-button = Кнопку пишите как <i>надпись | ссылка</i>, например <code>Открыть | https://example.com</code>.
 error-schedule = Не получилось прочитать расписание. Пример: <code>10:00-21:00 12345</code>.
 
 ## /sms, /flashcall, /send, /cascade
 
 sms-usage = Пишите так: <code>/sms +7 900 123-45-67 Ваш код 1234</code>
-flashcall-usage = Пишите так: <code>/flashcall +7 900 123-45-67</code> (случайный 4-значный код), <code>/flashcall +7 900 123-45-67 5821</code> (свой код) или <code>/flashcall +7 900 123-45-67 6</code> (случайный 6-значный код).
+flashcall-usage = Пишите так: <code>/flashcall +7 900 123-45-67</code> (случайный 4-значный код), <code>/flashcall +7 900 123-45-67 5821</code> (свой код), <code>/flashcall +7 900 123-45-67 Ваш код 5821</code> (текст с кодом) или <code>/flashcall +7 900 123-45-67 6</code> (случайный 6-значный код).
+voicecode-usage = Пишите так: <code>/voicecode +7 900 123-45-67</code> (случайный код) или <code>/voicecode +7 900 123-45-67 5821</code> (свои 4 цифры).
+voicecode-no-account = /voicecode: ни у одного аккаунта здесь нет VoiceCode. Его подключают у платформы для аккаунта; затем укажите <code>voice_code = true</code> для этого аккаунта в ACCOUNTS_FILE (или PROVIDER_VOICE_CODE=true).
 flashcall-sms-text = Ваш код: { $code }
 send-choose-account = Какой аккаунт?
 send-choose-channel = Какой канал?
 send-ask-phone = { $channel }: пришлите номер с кодом страны или выберите недавний.
+send-ask-phone-push = Push: пришлите номер с кодом страны или выберите недавний; или отправьте пользователю приложения по его id в нём (externalUserId): кнопка ниже или <code>user:ID</code>.
+send-ask-app-user = Пришлите id пользователя в приложении (externalUserId), как его знает приложение клиента.
 send-ask-sender = Какой отправитель?
 send-ask-content-sms = Пришлите текст SMS.
 send-ask-content-viber = Пришлите текст Viber или адрес картинки (https://…). Кнопку можно добавить на карточке.
 send-ask-content-vk = Пришлите текст сообщения VK.
+send-ask-content-vk-template = VK на этом аккаунте уходит по шаблону, согласованному с VK: пришлите номер шаблона и, если в нём есть параметры, их значения в JSON, например <code>100 {"{"}"Name": "Иван"{"}"}</code>.
 send-ask-content-push = Пришлите push: первая строка заголовок, остальное текст (одна строка: только текст).
 send-ask-content-telegram = Пришлите текст сообщения Telegram. Ссылку можно добавить на карточке.
 send-ask-content-whatsapp = Пришлите текст WhatsApp или адрес картинки (https://…).
 cascade-choose = Выберите каскад или соберите свой:
 cascade-builder = 🛠 Собрать свой
 cascade-ask-phone = Пришлите номер с кодом страны.
-cascade-ask-text = Пришлите текст сообщений (шаг FlashingCall получит случайный код).
+cascade-ask-text = Пришлите текст сообщений. Шаг FlashingCall возьмёт его, если в нём есть код из 4 или 6 цифр (<code>Ваш код 2268</code>), иначе получит случайный код.
 cascade-read-impossible = { $previous } никогда не сообщает READ, поэтому следующий шаг может ждать только DELIVERED.
 
 ## Ответы платформы
@@ -157,11 +190,32 @@ rule-ttl-out-of-range = { $channel }: время жизни должно быт�
 rule-ttl-not-whole-days = { $channel }: время жизни задаётся целыми сутками, а указано { $given }.
 rule-sender-required = Для { $channel } нужен отправитель.
 rule-phone-invalid = Номер телефона неверен: { $reason }.
-rule-flashcall-code = Код FlashingCall: { $lengths } цифр.
+rule-flashcall-code = В тексте FlashingCall должен быть код, один раз: 4 или 6 цифр подряд, например «Ваш код 2268».
+rule-voice-code = VoiceCode: текст должен быть только кодом, { $length } цифры.
+rule-voice-code-account = У аккаунта { $account } нет VoiceCode (его подключают у платформы для аккаунта: voice_code в ACCOUNTS_FILE). Выберите аккаунт, где он есть.
 rule-caption = Надпись кнопки: от 1 до { $limit } символов, сейчас { $length }.
-rule-action-url = { $what }: должно начинаться с { $schemes }.
+rule-action-url = { $at ->
+        [link] Ссылка Telegram должна быть адресом: { $schemes } и хост, например https://example.com.
+       *[other] Ссылка кнопки должна начинаться с { $schemes }.
+    }
 rule-image-url = { $what }: должно начинаться с { $schemes }.
-rule-length = { $what }: { $length } символов, максимум { $limit }.
+rule-length = { $at ->
+        [title] Заголовок
+        [action] Действие push
+        [options] Параметры действия push
+        [contentUrl] Адрес содержимого push
+        [link] Ссылка Telegram
+       *[other] { $field }
+    }: { $length } символов, максимум { $limit }.
+rule-missing = { $at ->
+        [destAddr] Нет номера телефона: укажите его (без телефона уходит только push пользователю приложения).
+       *[other] Не заполнено: { $field }.
+    }
+rule-greater-than-equal = { $field }: не меньше { $ge }.
+rule-greater-than = { $field }: больше { $gt }.
+rule-dict-type = { $field }: нужен объект JSON.
+rule-list-type = { $field }: нужен список JSON.
+rule-string-type = { $field }: нужна строка.
 rule-cascade-state = Шаг { $number } ждёт READ, но { $previous } никогда не сообщает READ: выберите DELIVERED.
 rule-weekdays = Дни: цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз, например 12345.
 rule-time-of-day = Время пишется как ЧЧ:ММ, например 10:00.
@@ -179,6 +233,9 @@ status-step-waiting = { $number }. { $channel }: ⏳ жду статус
 status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
     { $reason }
+status-step-lapsed = { $number }. { $channel }: <b>{ $status }</b> · нет { $state } за { $ttl } → следующий шаг { $time }
+status-ttl-default = время жизни по умолчанию аккаунта
+status-app-user = пользователь приложения { $user }
 
 ## Почему не доставлено
 
@@ -214,6 +271,7 @@ reason-provider-error = Сервис push-уведомлений (Apple, Google,
 command-send = Отправить в любой канал по шагам
 command-sms = SMS одной строкой: /sms телефон текст
 command-flashcall = Код FlashingCall: /flashcall телефон [код]
+command-voicecode = VoiceCode: /voicecode телефон [код]
 command-cascade = Каскад: Viber → SMS и другие
 command-status = История отправки: /status mtNum
 command-history = Последние отправки
@@ -273,11 +331,23 @@ error-unexpected = ❌ У нас что-то пошло не так. Дважд�
 api-refused = { $command }: { $reason }
 rule-legacy-channel = В API этого аккаунта ({ $api }) нет канала { $channel }; он отправляет { $channels }.
 rule-legacy-repeated-channel = API { $api } пробует каждый канал один раз; { $channel } в цепочке дважды.
-rule-legacy-get-cascade = Через { $api } платформа сообщает только общий статус сообщения, и за каскадом не проследить: отправьте один канал (каскады — через legacy-json или legacy-xml).
 rule-legacy-schedule = В API { $api } нет окон доставки: очистите расписание.
 rule-legacy-sms-lifetime = В API { $api } у SMS нет срока жизни: выберите «по умолчанию аккаунта».
+rule-legacy-vk-lifetime = В API { $api } у VK нет срока жизни: выберите «по умолчанию аккаунта».
 rule-legacy-viber-lifetime = API { $api } принимает срок жизни Viber в целых минутах; сейчас { $seconds } с.
 rule-button-incomplete = Кнопке нужны и надпись, и ссылка.
 rule-image-without-button = В этом API картинка Viber отправляется только с кнопкой: добавьте её.
+rule-template-required = В этом API VK уходит только по шаблону, согласованному с VK: укажите его номер (🧩).
+rule-template-data = templateData: объект JSON из имён и значений-строк или чисел, например {"{"}"Name": "Иван"{"}"}.
+rule-time-send = Время отправки пишется как ГГГГ-ММ-ДД чч:мм, например 2026-12-31 18:00.
+rule-json-xml-only = { $fields }: через GET не передать, это есть только в JSON и XML. Уберите или выберите аккаунт legacy-json или legacy-xml.
+rule-no-channel = Не выбран ни один канал.
+rule-priority = Приоритет канала: 0 (не отправлять) или от { $min } до { $max }, а указано { $value }.
+rule-client-id-message = client_id_message: число, своё для каждого телефона.
+rule-no-phone = Нет номера телефона.
 status-legacy-id = 🆔 id_message <code>{ $legacy_id }</code>
+status-chain = ⛓ Цепочка: <b>{ $status }</b> { $time }
+status-get-note = ℹ️ Через GET платформа сообщает только общий статус, не по каналам.
+status-step-not-reported = { $number }. { $channel }: — (платформа не сообщила статус этого канала)
+status-platform-text = { "   " }Ответ платформы: { $text }
 provider-error-legacy = Выше ответ самой платформы. Исправьте форму и повторите; если речь об аккаунте или пароле, проверьте настройки аккаунта.

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, ast
 
+from bot.sending.fields import EDITABLE_FIELDS
+from bot.sending.voice import VOICE_CODE_ACCOUNT, VOICE_CODE_TEXT
 from bot.ui.i18n import Catalogs, Html
+from provider.legacy import LegacyRule
 from provider.reports import ERROR_NAMES
 from provider.violations import Rule
 
@@ -58,6 +61,37 @@ def test_every_platform_error_code_and_rule_has_words(language: str) -> None:
     assert rules - ids == set()
     assert {f"reason-{name}" for name in ("absent-subscriber", "busy", "timeout")} <= ids
     assert all(isinstance(name, str) for name in ERROR_NAMES.values())
+
+
+GENERIC_RULES = (
+    "missing",  # destAddr, when neither a phone nor an app user is given
+    "greater_than_equal",  # validity_period_viber 0
+    "greater_than",  # templateId 0
+    "dict_type",  # a Push extra option that takes an object
+    "list_type",  # ... a list
+    "string_type",  # ... a string
+)
+"""pydantic's own checks that the provider's models make where a form can reach them."""
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_refusal_the_provider_or_the_bot_can_raise_has_words(language: str) -> None:
+    """No provider English on a Russian card (issue #19)."""
+    ids = message_ids(language)
+    kinds = [
+        *(rule.value for rule in LegacyRule),
+        *GENERIC_RULES,
+        VOICE_CODE_TEXT,
+        VOICE_CODE_ACCOUNT,
+    ]
+    assert {"rule-" + kind.replace("_", "-") for kind in kinds} - ids == set()
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_field_a_button_asks_for_has_its_prompt(language: str) -> None:
+    ids = message_ids(language)
+    asked = {*EDITABLE_FIELDS, "code", "voice-code"}
+    assert {"prompt-" + field for field in asked} - ids == set()
 
 
 def test_arguments_are_escaped_unless_marked_safe() -> None:
