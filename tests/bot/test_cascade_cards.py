@@ -7,7 +7,11 @@ ran out of time.
 
 from __future__ import annotations
 
+import httpx
+
 from playground.users import PlaygroundUser
+from provider.channels import MessageType
+from provider.reports import DeliveryReport, DeliveryStatus
 from tests.bot.conftest import Desk
 
 
@@ -52,3 +56,24 @@ async def test_a_failed_step_is_a_failure_not_a_lapse(desk: Desk) -> None:
     text = admin.chat.message(card).text
     assert "1. Viber: UNDELIVERED · absent-subscriber" in text
     assert "within" not in text
+
+
+async def test_an_undelivered_report_without_a_code_says_it_gave_no_reason(desk: Desk) -> None:
+    admin = desk.admin
+    card = (await admin.send_and_wait("/sms 79001234563 hi"))[-1]  # 3: SEND only
+    await admin.click_and_wait("✅", card)
+    (record,) = desk.sandbox.sends.values()
+    report = DeliveryReport(
+        mt_num=record.mt_num, status=DeliveryStatus.UNDELIVERED, type=MessageType.SMS
+    ).to_json()
+    async with httpx.AsyncClient() as http:
+        secret = await desk.stores.preferences.get("reports_secret")
+        response = await http.post(f"{desk.pipeline.local_url}/reports/{secret}", json=report)
+    assert response.status_code == 200
+
+    await desk.playground.wait_for(
+        lambda: "UNDELIVERED" in admin.chat.message(card.message_id).text, what="the failure"
+    )
+    text = admin.chat.message(card.message_id).text
+    assert "1. SMS: UNDELIVERED · unknown" in text
+    assert "The channel gave no reason" in text
