@@ -17,13 +17,14 @@ from typing import Any
 from aiogram import Bot
 
 from bot.reports.notifier import CardNotifier
+from bot.reports.peers import PeerAccess
 from bot.reports.poller import LegacyPoller
 from bot.reports.receiver import ReportReceiver
 from bot.reports.urls import ReportUrls, report_url
 from bot.reports.writer.protocol import WriterConfig
 from bot.sending.platform import Platform
 from bot.settings import ConfigError, Settings, literal_secrets, split_listen
-from serving import start_site, why_not_bound
+from serving import ConnectionLimits, start_site, why_not_bound
 from storage import Database, KeyValueRepository, SendRepository, StatusRepository
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
@@ -89,19 +90,31 @@ async def status_pipeline(
         literal_secrets=literal_secrets(settings),
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
     )
+    reports = settings.reports
     receiver = ReportReceiver(
         writer,
         secret,
         on_change=notifier.wake,
         health=health,
-        allowed=settings.reports.reports_allowed_ips or None,
+        access=PeerAccess(
+            allowed=reports.reports_allowed_ips or None,
+            trusted_proxies=reports.reports_trusted_proxies,
+        ),
+        answer_timeout=reports.reports_answer_timeout,
+    )
+    limits = ConnectionLimits(
+        max_connections=reports.reports_max_connections,
+        read_timeout=reports.reports_read_timeout,
+        keepalive_timeout=reports.reports_keepalive_timeout,
     )
     # An empty host: every address, as the platform must reach it.
-    host, port = split_listen(settings.reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
+    host, port = split_listen(reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
     try:
         # Left cleaned up when it cannot bind (which stops the writer's process, started
         # with the app); in-flight reports get up to aiohttp's default minute at shutdown.
-        runner, _ = await start_site(receiver.make_app(), host, port, shutdown_timeout=60.0)
+        runner, _ = await start_site(
+            receiver.make_app(), host, port, shutdown_timeout=60.0, limits=limits
+        )
     except OSError as exc:
         raise cannot_listen("REPORTS_LISTEN", settings.reports.reports_listen, exc) from exc
     bound_port = runner.addresses[0][1]
