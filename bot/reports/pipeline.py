@@ -12,7 +12,8 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 
 from aiogram import Bot
 
@@ -24,10 +25,20 @@ from bot.reports.urls import ReportUrls, report_url
 from bot.reports.writer.protocol import WriterConfig
 from bot.sending.platform import Platform
 from bot.settings import ConfigError, Settings, literal_secrets, split_listen
+from provider.logs import log_event
 from serving import ConnectionLimits, start_site, why_not_bound
-from storage import Database, KeyValueRepository, SendRepository, StatusRepository
+from storage import (
+    Database,
+    KeyValueRepository,
+    OutsideReportRepository,
+    SendRepository,
+    StatusRepository,
+)
+
+log = logging.getLogger(__name__)
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
+RETENTION_EVERY: Final = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +135,14 @@ async def status_pipeline(
         public=report_url(public, secret) if public else None,
         local=report_url(local_url, secret),
     )
-    tasks = [asyncio.create_task(notifier.run(), name="card-notifier")]
+    retention = timedelta(days=settings.storage.outside_reports_retention_days)
+    tasks = [
+        asyncio.create_task(notifier.run(), name="card-notifier"),
+        asyncio.create_task(
+            keep_outside_reports(OutsideReportRepository(db), retention, RETENTION_EVERY),
+            name="outside-reports-retention",
+        ),
+    ]
     poller = None
     if platform.legacy_accounts:
         poller = LegacyPoller(
@@ -144,3 +162,18 @@ async def status_pipeline(
             with contextlib.suppress(asyncio.CancelledError):
                 await running
         await runner.cleanup()
+
+
+async def keep_outside_reports(
+    reports: OutsideReportRepository, retention: timedelta, every: timedelta
+) -> None:
+    """Outside traffic's reports older than ``retention`` removed now and every ``every``
+    (OUTSIDE_REPORTS_RETENTION_DAYS: they are kept to explain /trace, not for ever)."""
+    while True:
+        try:
+            removed = await reports.purge_older_than(retention)
+        except Exception as exc:  # a locked database: the next round tries again
+            log_event(log, "retention_failed", level=logging.ERROR, error=type(exc).__name__)
+        else:
+            log_event(log, "outside_reports_purged", removed=removed, days=retention.days)
+        await asyncio.sleep(every.total_seconds())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +13,12 @@ import httpx
 import pytest
 
 from bot.reports.notifier import RateLimiter
+from bot.reports.pipeline import keep_outside_reports
 from playground import Playground, PlaygroundConfig
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
 from provider.sandbox import RunningSandbox
-from storage import NewStatusEvent, StatusRepository
+from storage import Database, NewStatusEvent, OutsideReportRepository, StatusRepository
 from tests.bot.conftest import Desk, make_settings, running_desk
 
 
@@ -185,3 +188,52 @@ async def test_pending_card_updates_are_finished_after_a_restart(
             what="the card to catch up after the restart",
         )
 
+
+async def gone(reports: OutsideReportRepository, mt_num: str) -> None:
+    """Until the outside report is no longer stored (within 10 s)."""
+    async with asyncio.timeout(10):
+        while True:
+            if not await reports.by_mtnum(mt_num):
+                return
+            await asyncio.sleep(0.01)  # polling the database, bounded by the deadline
+
+
+async def test_outside_reports_past_their_retention_are_removed_from_the_start(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    eight_days_ago = datetime.now(UTC) - timedelta(days=8)
+    async with await Database.open(path, clock=lambda: eight_days_ago) as old:
+        await OutsideReportRepository(old).store(NewStatusEvent("SMS", "SEND", mt_num="old"))
+    async with await Database.open(path) as recent:
+        await OutsideReportRepository(recent).store(NewStatusEvent("SMS", "SEND", mt_num="new"))
+    settings = make_settings(path, playground.base_url)  # OUTSIDE_REPORTS_RETENTION_DAYS=7
+    async with running_desk(settings, playground, sandbox) as desk:
+        reports = desk.stores.outside_reports
+        await gone(reports, "old")
+        assert len(await reports.by_mtnum("new")) == 1
+
+
+async def test_retention_runs_again_every_period(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    clock = [now]
+    async with await Database.open(tmp_path / "bot.sqlite3", clock=lambda: clock[0]) as db:
+        reports = OutsideReportRepository(db)
+
+        async def store_aged(mt_num: str) -> None:
+            clock[0] = now - timedelta(days=2)
+            await reports.store(NewStatusEvent("SMS", "SEND", mt_num=mt_num))
+            clock[0] = now
+
+        await store_aged("first")
+        keeping = asyncio.create_task(
+            keep_outside_reports(reports, timedelta(days=1), timedelta(seconds=0.05))
+        )
+        try:
+            await gone(reports, "first")
+            await store_aged("second")  # after the first round: only a later one removes it
+            await gone(reports, "second")
+        finally:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
