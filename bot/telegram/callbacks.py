@@ -64,5 +64,11 @@ class HistoryCallback(CallbackData, prefix="h"):
     before: int
 
 
+class InviteCallback(CallbackData, prefix="i"):
+    """/invites: cancel the invite (an admin's button; the handler's router admits admins)."""
+
+    invite_id: int
+
+
 class LanguageCallback(CallbackData, prefix="l"):
     language: str

@@ -34,6 +34,7 @@ invite-welcome = Добро пожаловать в команду поддер�
 invite-unknown = Эта ссылка-приглашение недействительна. Попросите у администратора новую. (Ваш id: <code>{ $user_id }</code>)
 invite-used = По этой ссылке уже вошли. Попросите у администратора новую. (Ваш id: <code>{ $user_id }</code>)
 invite-expired = Срок приглашения истёк (оно действует 24 часа). Попросите у администратора новое. (Ваш id: <code>{ $user_id }</code>)
+invite-cancelled = Это приглашение отменено. Попросите у администратора новое. (Ваш id: <code>{ $user_id }</code>)
 invite-already-active = Вы уже в команде; приглашение осталось неиспользованным.
 
 ## Язык
@@ -240,6 +241,13 @@ revoke-unknown = <code>{ $user_id }</code> не является активны�
 invite-usage = Пишите так: <code>/invite</code> или <code>/invite viewer</code> (роли: admin, operator, viewer).
 invite-created = Одноразовое приглашение ({ $role }), действует { $hours } ч:
     { $link }
+    Открытые приглашения (отменить): /invites
+invites-title = <b>Открытые приглашения ({ $count }):</b>
+invites-line = #{ $id } · { $role } · от <code>{ $creator }</code> · до { $until }
+invites-empty = Открытых приглашений нет.
+button-cancel-invite = ✖ #{ $id }
+invite-cancel-done = Приглашение #{ $id } отменено.
+invite-cancel-gone = Приглашение #{ $id } уже использовано или отменено.
 rule-extra-param = extraParam пишется как имя=значение,имя=значение: { $reason }.
 rule-notify-url = Адрес для отчётов: от 1 до { $limit } символов.
 rule-ttl-unit-without-ttl = Единица времени жизни указана без самого времени жизни.
