@@ -9,6 +9,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from storage import Invite, InviteRepository, Role
 from tests.bot.conftest import ADMIN_ID, Desk
+from tests.helpers import database_contents
 
 STRANGER = 555
 
@@ -189,3 +190,19 @@ async def test_only_admins_list_invites(desk: Desk) -> None:
     replies = await desk.user(2006, "Op").send_and_wait("/invites")
     assert "cannot do that" in replies[-1].text
 
+
+async def test_a_stranger_leaves_the_database_unchanged(desk: Desk) -> None:
+    stranger = desk.user(STRANGER, "Stranger", language="ru")
+    # The bot's own start-up writes are done once the admin's first update was answered.
+    await desk.admin.send_and_wait("/help")
+    before = database_contents(desk.settings.storage.database_path)
+
+    for text in [*ENTRY_POINTS, "/start bogus-invite", "/lang"]:
+        await stranger.send_and_wait(text)
+    refusal = stranger.chat.bot_messages[-1]
+    forged = await stranger.click_data(refusal.message_id, "l:en")
+    await desk.playground.wait_for(lambda: desk.playground.callback(forged.id).answered)
+
+    assert database_contents(desk.settings.storage.database_path) == before
+    # Refused in their own language all the same.
+    assert "только для команды поддержки" in refusal.text
