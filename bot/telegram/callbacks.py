@@ -39,6 +39,8 @@ class FormAction(StrEnum):
     callback fields, so it cannot appear in a value)."""
     FALLBACK = "fallback"
     """FlashingCall: toggle the SMS fallback."""
+    REVEAL = "reveal"
+    """In a group: the whole number, in an alert only the form's author sees."""
 
 
 class FormCallback(CallbackData, prefix="f"):
