@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -237,3 +238,29 @@ async def test_retention_runs_again_every_period(tmp_path: Path) -> None:
             keeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeping
+
+
+async def test_the_receiver_is_guarded_as_its_settings_say(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    settings.reports.reports_allowed_ips = [ip_network("192.0.2.0/24")]
+    settings.reports.reports_trusted_proxies = [ip_network("127.0.0.0/8")]
+    settings.reports.reports_read_timeout = 0.3
+    async with running_desk(settings, playground, sandbox) as desk:
+        url = await receiver_url(desk)
+        async with httpx.AsyncClient() as http:
+            via_proxy = await http.post(
+                url,
+                json=report("g-1", DeliveryStatus.SEND),
+                headers={"X-Forwarded-For": "192.0.2.7"},
+            )
+            the_proxy_itself = await http.post(url, json=report("g-2", DeliveryStatus.SEND))
+        host, port = desk.pipeline.local_url.removeprefix("http://").rsplit(":", 1)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"POST /reports/x HTTP/1.1\r\nHost: x\r\n")
+        async with asyncio.timeout(3):
+            cut = await reader.read()
+        writer.close()
+    assert (via_proxy.status_code, the_proxy_itself.status_code) == (200, 403)
+    assert cut == b""  # the half-sent request was dropped after its 0.3 s
