@@ -202,7 +202,7 @@ def create_dispatcher(services: Services, fsm: BaseStorage, routers: Router) -> 
         flashcall_ttl_minutes=services.flashcall_ttl_minutes,
     )
     i18n = I18nMiddleware(services.languages)
-    access = AccessMiddleware(services.access)
+    access = AccessMiddleware(services.access, services.languages)
     for observer in (dp.message, dp.callback_query):
         observer.outer_middleware(i18n)
         observer.outer_middleware(access)

@@ -136,8 +136,20 @@ class ReportSettings(BaseSettings):
     reports_secret: SecretStr | None = None
     reports_allowed_ips: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
     """The platform's addresses; empty: reports are accepted from anywhere (with the secret)."""
+    reports_trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+    """Reverse proxies in front of the receiver, whose X-Forwarded-For names the client."""
+    reports_max_connections: int = Field(default=256, ge=1)
+    """Connections the receiver keeps open at most (each is a file descriptor)."""
+    reports_read_timeout: float = Field(default=10.0, gt=0)
+    """Seconds from a request's first byte until it is read whole (headers and body)."""
+    reports_keepalive_timeout: float = Field(default=75.0, gt=0)
+    """Seconds an idle connection stays open (over a load balancer's usual 60)."""
+    reports_answer_timeout: float = Field(default=15.0, gt=0)
+    """Seconds a report waits for the writer's answer before the platform is told 503."""
 
-    _split_ips = field_validator("reports_allowed_ips", mode="before")(_comma_list)
+    _split_ips = field_validator("reports_allowed_ips", "reports_trusted_proxies", mode="before")(
+        _comma_list
+    )
 
 
 class AccountConfig(BaseModel):

@@ -1,13 +1,16 @@
-"""/operators, /grant, /revoke, /invite: admins manage who may use the bot."""
+"""/operators, /grant, /revoke, /invite, /invites: admins manage who may use the bot."""
 
 from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.people.access import INVITE_LIFETIME, AccessService
+from bot.telegram.callbacks import InviteCallback
+from bot.telegram.keyboards import choice_keyboard
 from bot.ui.i18n import Translator
+from bot.ui.lookups import SendViews
 from storage import Operator, Role
 
 ROLE_NAMES = {role.value: role for role in Role}
@@ -96,6 +99,54 @@ async def invite(
     await message.answer(t("invite-created", link=link, role=t("role-" + role.value), hours=hours))
 
 
+async def open_invites(
+    message: Message, access: AccessService, views: SendViews, t: Translator
+) -> None:
+    text, keyboard = await _invites_list(access, views, t)
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def cancel_invite(
+    query: CallbackQuery,
+    callback_data: InviteCallback,
+    operator: Operator,
+    access: AccessService,
+    views: SendViews,
+    t: Translator,
+) -> None:
+    number = str(callback_data.invite_id)
+    cancelled = await access.cancel_invite(operator, callback_data.invite_id)
+    await query.answer(t("invite-cancel-done" if cancelled else "invite-cancel-gone", id=number))
+    if isinstance(query.message, Message):
+        text, keyboard = await _invites_list(access, views, t)
+        await query.message.edit_text(text, reply_markup=keyboard)
+
+
+async def _invites_list(
+    access: AccessService, views: SendViews, t: Translator
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The open invites, each with its cancel button."""
+    invites = await access.open_invites()
+    if not invites:
+        return t("invites-empty"), None
+    lines = [t("invites-title", count=len(invites))]
+    lines += [
+        t(
+            "invites-line",
+            id=str(invite.id),
+            role=t("role-" + invite.role.value),
+            creator=str(invite.created_by),
+            until=views.times.day(invite.expires_at),
+        )
+        for invite in invites
+    ]
+    buttons = [
+        (t("button-cancel-invite", id=str(invite.id)), InviteCallback(invite_id=invite.id))
+        for invite in invites
+    ]
+    return "\n".join(lines), choice_keyboard(buttons, width=3)
+
+
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
@@ -103,4 +154,6 @@ def create_router() -> Router:
     router.message.register(grant, Command("grant"))
     router.message.register(revoke, Command("revoke"))
     router.message.register(invite, Command("invite"))
+    router.message.register(open_invites, Command("invites"))
+    router.callback_query.register(cancel_invite, InviteCallback.filter())
     return router

@@ -10,7 +10,7 @@ from bot.ui.i18n import Translator
 from storage import Operator
 
 SENDING_COMMANDS = frozenset({"/send", "/sms", "/flashcall", "/cascade"})
-ADMIN_COMMANDS = frozenset({"/operators", "/grant", "/revoke", "/invite"})
+ADMIN_COMMANDS = frozenset({"/operators", "/grant", "/revoke", "/invite", "/invites"})
 
 
 async def unknown(message: Message, operator: Operator, t: Translator) -> None:

@@ -31,6 +31,7 @@ from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.errors import ProviderAPIError
 from provider.messages import describe_seconds
+from provider.phone import format_international
 from storage import Operator
 
 
@@ -75,6 +76,13 @@ def _platform_error(error: ProviderAPIError, t: Translator) -> str:
         details=error.extended_description or "",
         explanation=explanation,
     )
+
+
+async def reveal_phone(query: CallbackQuery, draft: Draft, t: Translator) -> None:
+    """The whole number for the form's author (ActiveForm: nobody else's presses get here),
+    in an alert only the presser sees: the group's card masks it."""
+    phone = format_international(draft.phone) if draft.phone else t("form-missing")
+    await query.answer(t("form-phone-revealed", phone=phone), show_alert=True)
 
 
 async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
@@ -220,6 +228,7 @@ def create_router() -> Router:
         (FormAction.SENDER, next_sender),
         (FormAction.FALLBACK, toggle_sms_fallback),
         (FormAction.NEXT_ACCOUNT, next_account),
+        (FormAction.REVEAL, reveal_phone),
     )
     for action, handler in buttons:
         router.callback_query.register(

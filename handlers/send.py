@@ -18,11 +18,11 @@ from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm
 from bot.telegram.keyboards import choice_keyboard
-from bot.telegram.replies import read_phone, show_form
+from bot.telegram.replies import is_private, read_phone, show_form
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
-from provider.phone import format_international
+from provider.phone import format_international, mask_phone
 from storage import Operator
 
 RECENT_KEY = "recent"
@@ -131,8 +131,10 @@ async def channel_chosen(
     await state.set_state(SendFlow.phone)
     recent = await views.recent_numbers(operator, count=RECENT_SHOWN)
     await state.update_data({RECENT_KEY: recent})
+    # In a group every member reads the buttons: the numbers masked.
+    shown = format_international if is_private(query.message) else mask_phone
     numbers = [
-        (format_international(number), _choice(draft, FormAction.PHONE, str(index)))
+        (shown(number), _choice(draft, FormAction.PHONE, str(index)))
         for index, number in enumerate(recent)
     ]
     prompt = t("send-ask-phone", channel=CHANNEL_RULES[channel].label)

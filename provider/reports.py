@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any
@@ -105,6 +105,9 @@ def lifetime_ran_out(
 
 _REPORT_DATE = "%Y-%m-%dT%H:%M:%S%z"
 
+INT64 = (-(2**63), 2**63 - 1)
+"""The range of an integer a report may carry where it is stored as a number."""
+
 
 class DeliveryReport(BaseModel):
     """One report. Strict on what identifies it, tolerant of everything optional."""
@@ -123,7 +126,7 @@ class DeliveryReport(BaseModel):
     done_date: datetime | None = Field(default=None, alias="doneDate")
     text: str | None = None
     part_count: str | None = Field(default=None, alias="partCount")
-    error_code: int = Field(default=0, alias="errorCode")
+    error_code: int = Field(default=0, alias="errorCode", ge=INT64[0], le=INT64[1])
     mcc_mnc: str | None = Field(default=None, alias="mccMnc")
     traffic_type: int | None = Field(default=None, alias="trafficType")
 
@@ -137,6 +140,21 @@ class DeliveryReport(BaseModel):
     @classmethod
     def _empty_date_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @field_validator("submit_date", "done_date")
+    @classmethod
+    def _a_moment(cls, value: datetime | None) -> datetime | None:
+        # Refused here, not where it is stored: a report that can never be stored must be
+        # a 400 (the platform gives up), not a 500 it posts again for ever.
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("a date needs its UTC offset, e.g. 2019-05-05T10:20:35+0300")
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the date in UTC is outside years 1-9999") from None
+        return value
 
     @field_validator("error_code", mode="before")
     @classmethod

@@ -13,20 +13,49 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from typing import Any
 
 from aiohttp import web
 
+from serving.guard import ConnectionLimits, GuardedSite, connection_phases, read_body
+
+__all__ = [
+    "ConnectionLimits",
+    "connection_phases",
+    "read_body",
+    "run_until_signalled",
+    "start_site",
+    "why_not_bound",
+]
+
 
 async def start_site(
-    app: web.Application, host: str, port: int, *, shutdown_timeout: float
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    shutdown_timeout: float,
+    limits: ConnectionLimits | None = None,
 ) -> tuple[web.AppRunner, str]:
     """The app's runner listening on host:port (0: a free port) and its base URL. Nothing is
-    left running when the address cannot be bound (the OSError is raised)."""
+    left running when the address cannot be bound (the OSError is raised).
+
+    With ``limits`` (a server open to the internet) the site is a :class:`GuardedSite`, and
+    the app should install :func:`connection_phases` and read bodies with :func:`read_body`.
+    """
     # The servers log their own key=value lines instead of aiohttp's access log.
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout)
+    options: dict[str, Any] = {}
+    if limits is not None:
+        options["keepalive_timeout"] = limits.keepalive_timeout
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout, **options)
     await runner.setup()
+    site = (
+        web.TCPSite(runner, host, port)
+        if limits is None
+        else GuardedSite(runner, host, port, limits=limits)
+    )
     try:
-        await web.TCPSite(runner, host, port).start()
+        await site.start()
     except BaseException:
         await runner.cleanup()
         raise

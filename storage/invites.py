@@ -1,4 +1,9 @@
-"""One-time invite links: an admin creates one, the first person to open it gets the role."""
+"""One-time invite links: an admin creates one, the first person to open it gets the role.
+
+An invite lives no longer than its creator's admin role: it is cancelled when they are
+revoked or given another role (:func:`storage.operators.cancel_invites_by`), and checked
+again when it is opened. Admins list the open ones and may cancel any (/invites).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from storage.db import Database
 from storage.operators import Operator, Role, upsert_operator
 from storage.timeutil import from_db, from_db_optional, to_db
 
+_ACTIVE_ADMIN = "SELECT 1 FROM operators WHERE user_id = ? AND active = 1 AND role = 'admin'"
+
 TOKEN_BYTES = 16
 """22 url-safe characters: fits a Telegram /start deep-link payload (64 chars max)."""
 
@@ -22,6 +29,8 @@ class InviteRejection(StrEnum):
     UNKNOWN = "unknown"
     USED = "used"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    """Cancelled by an admin, or its creator is no longer an admin."""
     ALREADY_ACTIVE = "already_active"
     """The person is already an active operator; the invite stays unused for someone else."""
 
@@ -35,6 +44,7 @@ class Invite:
     expires_at: datetime
     used_by: int | None
     used_at: datetime | None
+    cancelled_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,7 @@ def _invite_from_row(row: sqlite3.Row) -> Invite:
         expires_at=from_db(row["expires_at"]),
         used_by=row["used_by"],
         used_at=from_db_optional(row["used_at"]),
+        cancelled_at=from_db_optional(row["cancelled_at"]),
     )
 
 
@@ -102,8 +113,14 @@ class InviteRepository:
             invite = _invite_from_row(row)
             if invite.used_at is not None:
                 return InviteRejection.USED
+            if invite.cancelled_at is not None:
+                return InviteRejection.CANCELLED
             if row["expires_at"] <= now:
                 return InviteRejection.EXPIRED
+            # Refused without a write: whoever opens it is nobody to us yet.
+            creator = await tx.fetch_one(_ACTIVE_ADMIN, (invite.created_by,))
+            if creator is None:
+                return InviteRejection.CANCELLED
             active = await tx.fetch_one(
                 "SELECT 1 FROM operators WHERE user_id = ? AND active = 1", (user_id,)
             )
@@ -126,9 +143,25 @@ class InviteRepository:
             )
 
     async def list_open(self) -> list[Invite]:
-        """Unused, unexpired invites, newest first (for /invite housekeeping)."""
+        """Invites that can still be used (unused, unexpired, not cancelled, their creator
+        still an admin), newest first."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY id DESC",
+            "SELECT * FROM invites WHERE used_at IS NULL AND cancelled_at IS NULL"
+            " AND expires_at > ? AND created_by IN (SELECT user_id FROM operators"
+            " WHERE active = 1 AND role = 'admin') ORDER BY id DESC",
             (to_db(self._db.now()),),
         )
         return [_invite_from_row(row) for row in rows]
+
+    async def cancel(self, invite_id: int, *, by: int) -> bool:
+        """Cancel an unused invite (audited); False if it is used or cancelled already."""
+        async with self._db.transaction() as tx:
+            rows = await tx.execute(
+                "UPDATE invites SET cancelled_at = ?, cancelled_by = ?"
+                " WHERE id = ? AND used_at IS NULL AND cancelled_at IS NULL RETURNING id",
+                (to_db(self._db.now()), by, invite_id),
+            )
+            if not rows:
+                return False
+            await write_audit(self._db, tx, by, "invite.cancel", f"invite:{invite_id}", None)
+            return True

@@ -80,9 +80,22 @@ async def upsert_operator(
         "previous_role": None if previous is None else previous.role.value,
         "was_active": previous is not None and previous.active,
     }
+    if role is not Role.ADMIN and (cancelled := await cancel_invites_by(tx, user_id, now)):
+        details["invites_cancelled"] = cancelled
     details.update(extra_details or {})
     await write_audit(db, tx, actor_id, action, f"user:{user_id}", details)
     return operator
+
+
+async def cancel_invites_by(tx: Transaction, user_id: int, now: str) -> int:
+    """Cancel the open invites ``user_id`` created, now that they are no longer an admin
+    (an invite must not outlive its creator's role); how many."""
+    rows = await tx.execute(
+        "UPDATE invites SET cancelled_at = ? WHERE created_by = ? AND used_at IS NULL"
+        " AND cancelled_at IS NULL RETURNING id",
+        (now, user_id),
+    )
+    return len(rows)
 
 
 class OperatorRepository:
@@ -118,7 +131,9 @@ class OperatorRepository:
             )
             if not rows:
                 return False
-            await write_audit(self._db, tx, by, "operator.revoke", f"user:{user_id}", None)
+            cancelled = await cancel_invites_by(tx, user_id, to_db(self._db.now()))
+            details = {"invites_cancelled": cancelled} if cancelled else None
+            await write_audit(self._db, tx, by, "operator.revoke", f"user:{user_id}", details)
             return True
 
     async def get(self, user_id: int) -> Operator | None:

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import pprint
 import socket
+import sqlite3
 import sys
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -25,6 +26,12 @@ SANDBOX_LOGIN = "sandbox"
 SANDBOX_PASSWORD = "sandbox"
 
 JsonObject = dict[str, Any]
+
+
+def database_contents(path: Path) -> list[str]:
+    """Every row of every table of the SQLite file, as SQL (compared before and after)."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return list(connection.iterdump())
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from storage import (
     CreatedInvite,
+    Invite,
     InviteRejection,
     InviteRepository,
     Operator,
@@ -62,6 +63,14 @@ class AccessService:
 
     async def create_invite(self, admin: Operator, role: Role) -> CreatedInvite:
         return await self._invites.create(role, created_by=admin.user_id, valid_for=INVITE_LIFETIME)
+
+    async def open_invites(self) -> list[Invite]:
+        """Invites that can still be used, newest first."""
+        return await self._invites.list_open()
+
+    async def cancel_invite(self, admin: Operator, invite_id: int) -> bool:
+        """False when it was used or cancelled already."""
+        return await self._invites.cancel(invite_id, by=admin.user_id)
 
     async def use_invite(
         self, token: str, user_id: int, display_name: str | None

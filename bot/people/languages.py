@@ -1,6 +1,7 @@
 """Which language a person reads: their /lang choice, else the configured default, else
-their Telegram app's language, else Russian. Remembered, so that a status card edited later
-by the notifier (which sees no update from the person) speaks the same language."""
+their Telegram app's language, else Russian. Remembered for operators (:meth:`seen`), so
+that a status card edited later by the notifier (which sees no update from the person)
+speaks the same language; a refused stranger's is not stored (nothing of theirs is)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,15 @@ class Languages:
         """Telegram's language per person, as last stored (saves a write per update)."""
 
     async def for_update(self, user_id: int, telegram_language: str | None) -> Translator:
+        """The translator for an update's sender (reads only: they may be a stranger)."""
+        chosen = await self._preferences.get(chosen_key(user_id))
+        return self.catalogs.get(chosen or self._configured or telegram_language)
+
+    async def seen(self, user_id: int, telegram_language: str | None) -> None:
+        """Remember an operator's Telegram language, for what the bot says unasked."""
         if self._seen.get(user_id, "") != telegram_language:
             await self._preferences.set(seen_key(user_id), telegram_language or "")
             self._seen[user_id] = telegram_language
-        chosen = await self._preferences.get(chosen_key(user_id))
-        return self.catalogs.get(chosen or self._configured or telegram_language)
 
     async def for_user(self, user_id: int) -> Translator:
         chosen = await self._preferences.get(chosen_key(user_id))

@@ -12,21 +12,33 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 
 from aiogram import Bot
 
 from bot.reports.notifier import CardNotifier
+from bot.reports.peers import PeerAccess
 from bot.reports.poller import LegacyPoller
 from bot.reports.receiver import ReportReceiver
 from bot.reports.urls import ReportUrls, report_url
 from bot.reports.writer.protocol import WriterConfig
 from bot.sending.platform import Platform
 from bot.settings import ConfigError, Settings, literal_secrets, split_listen
-from serving import start_site, why_not_bound
-from storage import Database, KeyValueRepository, SendRepository, StatusRepository
+from provider.logs import log_event
+from serving import ConnectionLimits, start_site, why_not_bound
+from storage import (
+    Database,
+    KeyValueRepository,
+    OutsideReportRepository,
+    SendRepository,
+    StatusRepository,
+)
+
+log = logging.getLogger(__name__)
 
 REPORTS_SECRET_KEY = "reports_secret"  # noqa: S105 - the name of the key, not a secret
+RETENTION_EVERY: Final = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +101,31 @@ async def status_pipeline(
         literal_secrets=literal_secrets(settings),
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
     )
+    reports = settings.reports
     receiver = ReportReceiver(
         writer,
         secret,
         on_change=notifier.wake,
         health=health,
-        allowed=settings.reports.reports_allowed_ips or None,
+        access=PeerAccess(
+            allowed=reports.reports_allowed_ips or None,
+            trusted_proxies=reports.reports_trusted_proxies,
+        ),
+        answer_timeout=reports.reports_answer_timeout,
+    )
+    limits = ConnectionLimits(
+        max_connections=reports.reports_max_connections,
+        read_timeout=reports.reports_read_timeout,
+        keepalive_timeout=reports.reports_keepalive_timeout,
     )
     # An empty host: every address, as the platform must reach it.
-    host, port = split_listen(settings.reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
+    host, port = split_listen(reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
     try:
         # Left cleaned up when it cannot bind (which stops the writer's process, started
         # with the app); in-flight reports get up to aiohttp's default minute at shutdown.
-        runner, _ = await start_site(receiver.make_app(), host, port, shutdown_timeout=60.0)
+        runner, _ = await start_site(
+            receiver.make_app(), host, port, shutdown_timeout=60.0, limits=limits
+        )
     except OSError as exc:
         raise cannot_listen("REPORTS_LISTEN", settings.reports.reports_listen, exc) from exc
     bound_port = runner.addresses[0][1]
@@ -111,7 +135,14 @@ async def status_pipeline(
         public=report_url(public, secret) if public else None,
         local=report_url(local_url, secret),
     )
-    tasks = [asyncio.create_task(notifier.run(), name="card-notifier")]
+    retention = timedelta(days=settings.storage.outside_reports_retention_days)
+    tasks = [
+        asyncio.create_task(notifier.run(), name="card-notifier"),
+        asyncio.create_task(
+            keep_outside_reports(OutsideReportRepository(db), retention, RETENTION_EVERY),
+            name="outside-reports-retention",
+        ),
+    ]
     poller = None
     if platform.legacy_accounts:
         poller = LegacyPoller(
@@ -131,3 +162,18 @@ async def status_pipeline(
             with contextlib.suppress(asyncio.CancelledError):
                 await running
         await runner.cleanup()
+
+
+async def keep_outside_reports(
+    reports: OutsideReportRepository, retention: timedelta, every: timedelta
+) -> None:
+    """Outside traffic's reports older than ``retention`` removed now and every ``every``
+    (OUTSIDE_REPORTS_RETENTION_DAYS: they are kept to explain /trace, not for ever)."""
+    while True:
+        try:
+            removed = await reports.purge_older_than(retention)
+        except Exception as exc:  # a locked database: the next round tries again
+            log_event(log, "retention_failed", level=logging.ERROR, error=type(exc).__name__)
+        else:
+            log_event(log, "outside_reports_purged", removed=removed, days=retention.days)
+        await asyncio.sleep(every.total_seconds())

@@ -3,34 +3,38 @@
 A report the platform got no 200 for is sent again, so answering only after the database
 has it loses nothing; duplicates and out-of-order reports are absorbed by storage.
 
-This is the HTTP side, in the bot's process: it checks the path (and the caller's address
-when an allow-list is set) and forwards the body to the report writer's process
+This is the HTTP side, in the bot's process: it checks the caller's address (when an
+allow-list is set: first, so that an address outside it learns nothing of the secret), then
+the path's secret, and forwards the body to the report writer's process
 (:mod:`bot.reports.writer.client`), which parses, validates and stores it (group commit,
 :mod:`bot.reports.store`) and says what to answer: 200 once durable, 400 with the reason,
-503 when storage is unavailable.
+503 when storage is unavailable or the answer takes longer than ``answer_timeout``.
+
+It is served by :class:`serving.guard.GuardedSite` (a cap on connections, a deadline on
+reading a request): hence :func:`~serving.connection_phases` and :func:`~serving.read_body`.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from ipaddress import IPv4Network, IPv6Network, ip_address
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
+from bot.reports.peers import PeerAccess
 from bot.reports.urls import REPORTS_PATH
-from bot.reports.writer.client import WriterProcess
+from bot.reports.writer.client import ANSWER_TIMEOUT, WriterProcess
 from bot.reports.writer.protocol import WriterConfig
 from provider.logs import log_event
+from serving import connection_phases, read_body
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 """A batch of a few thousand reports; anything larger is not the platform."""
 
-Network = IPv4Network | IPv6Network
 _JSON = "application/json"
 
 
@@ -42,16 +46,17 @@ class ReportReceiver:
         *,
         on_change: Callable[[], None],
         health: Callable[[], Awaitable[dict[str, Any]]],
-        allowed: Sequence[Network] | None = None,
+        access: PeerAccess | None = None,
+        answer_timeout: float = ANSWER_TIMEOUT,
     ) -> None:
         self._secret = secret
         self._on_change = on_change
         self._health = health
-        self._allowed = allowed
-        self.writer = WriterProcess(writer)
+        self._access = access or PeerAccess()
+        self.writer = WriterProcess(writer, answer_timeout=answer_timeout)
 
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_BODY)
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[connection_phases])
         app.router.add_post(REPORTS_PATH + "{secret}", self._reports)
         app.router.add_get("/health", self._health_check)
         app.cleanup_ctx.append(self._writer_running)
@@ -65,13 +70,19 @@ class ReportReceiver:
         await self.writer.stop()
 
     async def _reports(self, request: web.Request) -> web.Response:
+        # request.remote is the TCP peer: aiohttp believes no Forwarded header by itself.
+        client = self._access.client(
+            request.remote, request.headers.getall(hdrs.X_FORWARDED_FOR, [])
+        )
+        if not self._access.allows(client):
+            log_event(
+                log, "report_refused", level=logging.WARNING, peer=request.remote, client=client
+            )
+            raise web.HTTPForbidden(text="address not allowed")
         if not hmac.compare_digest(request.match_info["secret"].encode(), self._secret.encode()):
             # The same answer as for any unknown path: the secret stays a secret.
             raise web.HTTPNotFound()
-        if self._allowed is not None and not _peer_allowed(request.remote, self._allowed):
-            log_event(log, "report_refused", level=logging.WARNING, peer=request.remote)
-            raise web.HTTPForbidden(text="address not allowed")
-        answer = await self.writer.submit(await request.read())
+        answer = await self.writer.submit(await read_body(request))
         if answer.changed:
             try:
                 self._on_change()
@@ -86,13 +97,3 @@ class ReportReceiver:
         report = {**await self._health(), "reports": self.writer.state}
         healthy = all(value == "ok" for value in report.values())
         return web.json_response(report, status=200 if healthy else 503)
-
-
-def _peer_allowed(peer: str | None, allowed: Sequence[Network]) -> bool:
-    if peer is None:
-        return False
-    try:
-        address = ip_address(peer)
-    except ValueError:
-        return False
-    return any(address in network for network in allowed)

@@ -4,15 +4,19 @@ Runs in the report writer's process (:mod:`bot.reports.writer.client`), which ha
 :meth:`ReportStore.store` the bodies of every request that arrived meanwhile. They are
 recorded in ONE transaction (group commit) and each answer says what the receiver tells
 the platform: 200 once the request's reports are durable, 400 with the reason for a
-malformed body, 503 when the database is unavailable (locked past its timeout, disk full),
-so the platform posts it again. A report that breaks the transaction for another reason is
-retried alone, so it fails only its own request.
+body or a report that can never be stored, 503 when the database is unavailable (locked
+past its timeout, disk full), so the platform posts it again. A report that breaks the
+transaction for another reason is retried alone, so it fails only its own request.
+
+No body can stop the writer: parsing is pydantic's JSON parser, which bounds nesting (200
+levels) and numbers (4300 digits) and refuses lone surrogates, and whatever else a body
+makes fail is that body's 400 (it would fail the same way every time it is posted).
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import math
 import sqlite3
 import time
 from collections import Counter
@@ -20,12 +24,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from provider.channels import MessageType
 from provider.logs import log_event
 from provider.reports import DeliveryReport, DeliveryStatus
 from storage import NewStatusEvent, RecordOutcome, RecordResult
 from storage.db import in_write_transaction
+from storage.events import compact_json
 from storage.secrets_scrub import Scrubber
 from storage.statuses import PreparedEvent, ScrubbedJson, prepare_event, record_batch
 from storage.timeutil import Clock, utc_now
@@ -34,6 +40,13 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 256
 """Reports per group-commit transaction (a larger single request still goes in whole)."""
+MAX_KEPT_RAW = 8192
+"""Characters of a report's JSON kept as received. A report is a few hundred; a longer one
+(a body of up to 1 MiB is accepted) keeps only its documented fields, each cut short, so
+what the database holds per report stays bounded (see :func:`bounded_raw`)."""
+KEPT_FIELD = 256
+"""The longest JSON of a documented field's text kept in a report cut by :func:`bounded_raw`
+(its 13 fields then fit in :data:`MAX_KEPT_RAW` whatever they hold)."""
 
 
 class Answer(NamedTuple):
@@ -47,6 +60,7 @@ class Answer(NamedTuple):
 
 UNAVAILABLE = Answer(503, "storage unavailable, retry")
 FAILED = Answer(500, "internal error")
+OUT_OF_MEMORY = Answer(503, "out of memory, retry")
 
 
 # An enum member's .value or .name is a descriptor call; these run for every report.
@@ -97,32 +111,47 @@ class ReportStore:
 
     def store(self, bodies: Sequence[bytes]) -> list[Answer]:
         """Answers for request bodies as posted, in their order."""
-        parsed: list[list[Received] | Answer] = []
-        for body in bodies:
-            try:
-                parsed.append(self._received(body))
-            except BadReport as exc:
-                log_event(log, "report_malformed", level=logging.WARNING, reason=exc.reason)
-                parsed.append(Answer(400, exc.reason))
+        parsed = [self._parsed(body) for body in bodies]
         requests = [events for events in parsed if not isinstance(events, Answer)]
         stored = iter(self._record(requests))
         return [item if isinstance(item, Answer) else next(stored) for item in parsed]
+
+    def _parsed(self, body: bytes) -> list[Received] | Answer:
+        try:
+            return self._received(body)
+        except BadReport as exc:
+            reason = exc.reason
+        except MemoryError:
+            return OUT_OF_MEMORY
+        except Exception as exc:  # a body must not stop the writer
+            # Not foreseen, but decided by the body alone: posting it again changes nothing.
+            log_event(log, "report_unreadable", level=logging.ERROR, error=type(exc).__name__)
+            reason = f"report cannot be read ({type(exc).__name__})"
+        log_event(log, "report_malformed", level=logging.WARNING, reason=reason)
+        return Answer(400, reason)
 
     def _received(self, body: bytes) -> list[Received]:
         text = self._verbatim(body)
         if text is not None:
             return [(to_event(parse_single_report(text), None), text)]
-        return [(to_event(report, raw), None) for report, raw in parse_reports(body)]
+        return [
+            (to_event(report, bounded_raw(raw, len(body))), None)
+            for report, raw in parse_reports(body)
+        ]
 
     def _verbatim(self, body: bytes) -> str | None:
         """The body's text if it is one report that can be stored as posted (most are):
         no decoding to Python objects and back, ~15 % of this process's work per report."""
+        if len(body) > MAX_KEPT_RAW:
+            return None
         try:
             text = body.decode()
         except UnicodeDecodeError:
             return None
         if not text.lstrip().startswith("{") or not self._scrubber.leaves_json_text_alone(text):
             return None
+        if "NaN" in text or "Infinity" in text:
+            return None  # pydantic's parser takes them, JSON does not: parse_reports decides
         return text
 
     def record(self, requests: Sequence[Sequence[NewStatusEvent]]) -> list[Answer]:
@@ -133,22 +162,29 @@ class ReportStore:
         answers: list[Answer] = [FAILED] * len(requests)
         prepared: list[Request] = []
         for index, events in enumerate(requests):
-            try:
-                prepared.append(
-                    (
-                        index,
-                        [
-                            prepare_event(event, self._scrubbed_json, raw_json=raw_json)
-                            for event, raw_json in events
-                        ],
-                    )
-                )
-            except Exception as exc:  # a mapping the storage refuses (unknown status...)
-                log_event(log, "report_failed", level=logging.ERROR, error=type(exc).__name__)
+            ready = self._prepared(events)
+            if isinstance(ready, Answer):
+                answers[index] = ready
+            else:
+                prepared.append((index, ready))
         for batch in self._batches(prepared):
             for index, answer in self._commit(batch):
                 answers[index] = answer
         return answers
+
+    def _prepared(self, events: Sequence[Received]) -> list[PreparedEvent] | Answer:
+        """The request's events ready to record, or the answer for the first that cannot be
+        (a mapping the storage refuses, an unknown status...): decided by the report alone."""
+        ready = []
+        for number, (event, raw_json) in enumerate(events):
+            try:
+                ready.append(prepare_event(event, self._scrubbed_json, raw_json=raw_json))
+            except MemoryError:
+                return OUT_OF_MEMORY
+            except Exception as exc:  # confined to this request
+                log_event(log, "report_refused", level=logging.WARNING, error=type(exc).__name__)
+                return Answer(400, f"report {number}: cannot be stored ({type(exc).__name__})")
+        return ready
 
     def _batches(self, requests: list[Request]) -> Iterator[list[Request]]:
         batch: list[Request] = []
@@ -170,7 +206,7 @@ class ReportStore:
             results = in_write_transaction(
                 self._connection, lambda connection: record_batch(connection, events, now)
             )
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, MemoryError) as exc:
             log_event(log, "report_not_stored", level=logging.ERROR, error=type(exc).__name__)
             return [(index, UNAVAILABLE) for index, _ in batch]
         except Exception as exc:
@@ -266,9 +302,10 @@ class BadReport(Exception):
 def parse_reports(body: bytes) -> list[tuple[DeliveryReport, dict[str, Any]]]:
     """Each report validated, with the JSON object it came as (stored as received)."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadReport("body is not JSON") from exc
+        # pydantic's parser, as parse_single_report's: the same limits, the same reasons.
+        payload = from_json(body)
+    except ValueError as exc:
+        raise BadReport(f"body is not JSON ({exc})") from exc
     items = payload if isinstance(payload, list) else [payload]
     if not items:
         raise BadReport("empty batch")
@@ -276,6 +313,10 @@ def parse_reports(body: bytes) -> list[tuple[DeliveryReport, dict[str, Any]]]:
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise BadReport(f"report {index} is not a JSON object")
+        if not _finite(item):
+            # json.dumps would write NaN or Infinity (1e400 parses as the latter): not JSON,
+            # and the database's CHECK (json_valid(raw_json)) would refuse it.
+            raise BadReport(f"report {index}: a number is not finite (NaN, Infinity, 1e400)")
         try:
             reports.append((DeliveryReport.model_validate(item), item))
         except ValidationError as exc:
@@ -289,12 +330,63 @@ def parse_single_report(text: str) -> DeliveryReport:
     try:
         return DeliveryReport.model_validate_json(text)
     except ValidationError as exc:
-        if exc.errors(include_url=False)[0]["type"] == "json_invalid":
-            raise BadReport("body is not JSON") from exc
+        first = exc.errors(include_url=False)[0]
+        if first["type"] == "json_invalid":
+            raise BadReport(f"body is not JSON ({first.get('ctx', {}).get('error')})") from exc
         raise BadReport(_reason(0, exc)) from exc
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in a parsed JSON value (at most 200 levels deep)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return True
 
 
 def _reason(index: int, exc: ValidationError) -> str:
     first = exc.errors(include_url=False)[0]
     where = ".".join(str(p) for p in first["loc"]) or "report"
-    return f"report {index}: {where}: {first['msg']}"
+    return f"report {index}: {where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+DOCUMENTED_FIELDS: Final = tuple(
+    field.alias or name for name, field in DeliveryReport.model_fields.items()
+)
+
+
+def bounded_raw(raw: dict[str, Any], body_size: int) -> dict[str, Any]:
+    """The report as received, or, when its JSON would exceed :data:`MAX_KEPT_RAW`, its
+    documented fields (text cut to :data:`KEPT_FIELD`) and ``_cut_from``, its size.
+
+    ``body_size`` bounds the JSON of every report in the body (give or take the spaces
+    ``json.dumps`` adds), so only the reports of a large body are measured.
+    """
+    if body_size <= MAX_KEPT_RAW // 2:
+        return raw
+    size = len(compact_json(raw))
+    if size <= MAX_KEPT_RAW // 2:
+        return raw
+    kept: dict[str, Any] = {"_cut_from": size}
+    for field in DOCUMENTED_FIELDS:
+        value = raw.get(field)
+        if isinstance(value, str):
+            kept[field] = _cut(value)
+        elif isinstance(value, int | float | bool) and len(str(value)) <= KEPT_FIELD:
+            kept[field] = value
+    return kept
+
+
+def _cut(text: str) -> str:
+    """The longest prefix tried whose JSON fits :data:`KEPT_FIELD` (escapes count)."""
+    text = text[:KEPT_FIELD]
+    while len(compact_json(text)) > KEPT_FIELD:
+        text = text[: len(text) // 2]
+    return text

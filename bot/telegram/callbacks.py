@@ -39,6 +39,8 @@ class FormAction(StrEnum):
     callback fields, so it cannot appear in a value)."""
     FALLBACK = "fallback"
     """FlashingCall: toggle the SMS fallback."""
+    REVEAL = "reveal"
+    """In a group: the whole number, in an alert only the form's author sees."""
 
 
 class FormCallback(CallbackData, prefix="f"):
@@ -62,6 +64,12 @@ class CardCallback(CallbackData, prefix="c"):
 class HistoryCallback(CallbackData, prefix="h"):
     everyone: bool
     before: int
+
+
+class InviteCallback(CallbackData, prefix="i"):
+    """/invites: cancel the invite (an admin's button; the handler's router admits admins)."""
+
+    invite_id: int
 
 
 class LanguageCallback(CallbackData, prefix="l"):

@@ -37,17 +37,21 @@ class AccessMiddleware(BaseMiddleware):
     """Puts `operator` in the handler data; anyone else is refused here, once.
 
     The one exception is ``/start <token>`` (an invite link): it reaches the start handler,
-    which accepts or refuses the invite.
+    which accepts or refuses the invite. A refused person causes no write: only an
+    operator's Telegram language is remembered.
     """
 
-    def __init__(self, access: AccessService) -> None:
+    def __init__(self, access: AccessService, languages: Languages) -> None:
         self._access = access
+        self._languages = languages
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         operator = await self._access.operator(user.id) if user is not None else None
         data["operator"] = operator
         if operator is not None:
+            assert user is not None
+            await self._languages.seen(user.id, user.language_code)
             return await handler(event, data)
         if isinstance(event, Message) and _is_invite(event):
             return await handler(event, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -29,7 +30,7 @@ async def show_form(
     """Save the draft and show its card as a new message (the end of every flow)."""
     await save_draft(state, draft)
     await state.set_state(FormStates.confirm)
-    card = render_form(draft, platform, sending, t)
+    card = render_form(draft, platform, sending, t, private_chat=is_private(message))
     await message.answer(card.text, reply_markup=card.keyboard)
 
 
@@ -44,7 +45,13 @@ async def update_form(
     """Save a changed draft and show it on the card whose button was pressed."""
     await save_draft(state, draft)
     await query.answer()
-    await edit_card(query, render_form(draft, platform, sending, t))
+    private = isinstance(query.message, Message) and is_private(query.message)
+    await edit_card(query, render_form(draft, platform, sending, t, private_chat=private))
+
+
+def is_private(message: Message) -> bool:
+    """A chat of the bot and one person: only there are whole numbers shown unasked."""
+    return message.chat.type == ChatType.PRIVATE
 
 
 async def edit_card(query: CallbackQuery, card: Card) -> None:

@@ -2,6 +2,10 @@
 
 Every string that came from a person or the platform is escaped (via the translator's
 arguments or `html.escape` here); the card is HTML.
+
+Outside a private chat every member reads a card: the subscriber's number is masked but its
+last four digits, on the form card and in its JSON preview as on the status card; the form's
+author gets the whole number from a button, in an alert only they see.
 """
 
 from __future__ import annotations
@@ -81,7 +85,9 @@ def channel_label(channel: str, *, voice_code: bool = False) -> str:
 # -- the form card ---------------------------------------------------------------------
 
 
-def render_form(draft: Draft, platform: Platform, sending: SendService, t: Translator) -> Card:
+def render_form(
+    draft: Draft, platform: Platform, sending: SendService, t: Translator, *, private_chat: bool
+) -> Card:
     """The form card for a draft: its problems listed, the JSON preview when asked for."""
     account = platform.get(draft.account)
     problems: list[str] = []
@@ -92,6 +98,8 @@ def render_form(draft: Draft, platform: Platform, sending: SendService, t: Trans
         problems = explain_violations(exc, t)
     else:
         preview = body if draft.show_json else None
+    if preview is not None and draft.phone and not private_chat:
+        preview = masked_number(preview, draft.phone)
     return form_card(
         draft,
         account,
@@ -99,7 +107,26 @@ def render_form(draft: Draft, platform: Platform, sending: SendService, t: Trans
         problems=problems,
         preview=preview,
         several_accounts=platform.several,
+        private_chat=private_chat,
     )
+
+
+def masked_number(preview: dict[str, object], digits: str) -> dict[str, object]:
+    """The preview with the subscriber's number masked wherever it is written (the REST
+    and the legacy bodies put it in different places, some as a number)."""
+
+    def mask(value: object) -> object:
+        if isinstance(value, str):
+            return value.replace(digits, mask_phone(digits))
+        if isinstance(value, int) and not isinstance(value, bool) and str(value) == digits:
+            return mask_phone(digits)
+        if isinstance(value, dict):
+            return {key: mask(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [mask(item) for item in value]
+        return value
+
+    return {key: mask(value) for key, value in preview.items()}
 
 
 def form_card(
@@ -110,6 +137,7 @@ def form_card(
     problems: list[str],
     preview: dict[str, object] | None,
     several_accounts: bool,
+    private_chat: bool,
 ) -> Card:
     voice = account.voice_code
     channels = chain_label([step.channel.value for step in draft.steps], voice_code=voice)
@@ -119,7 +147,7 @@ def form_card(
     if draft.app_user is not None:
         lines.append(t("form-app-user", user=draft.app_user))
     else:
-        lines.append(t("form-phone", phone=_phone(draft.phone, t)))
+        lines.append(t("form-phone", phone=_phone(draft.phone, t, private_chat=private_chat)))
     for number, step in enumerate(draft.steps, start=1):
         label = channel_label(step.channel.value, voice_code=voice)
         if len(draft.steps) > 1:
@@ -159,12 +187,16 @@ def form_card(
         lines.append(
             f'<pre><code class="language-json">{html.escape(text, quote=False)}</code></pre>'
         )
-    keyboard = _form_keyboard(draft, account, t, several_accounts=several_accounts)
+    keyboard = _form_keyboard(
+        draft, account, t, several_accounts=several_accounts, private_chat=private_chat
+    )
     return Card("\n".join(lines), keyboard)
 
 
-def _phone(phone: str | None, t: Translator) -> str:
-    return format_international(phone) if phone else t("form-missing")
+def _phone(phone: str | None, t: Translator, *, private_chat: bool) -> str:
+    if not phone:
+        return t("form-missing")
+    return format_international(phone) if private_chat else mask_phone(phone)
 
 
 def _step_lines(step: StepDraft, t: Translator, *, legacy: bool = False) -> list[str]:
@@ -240,7 +272,12 @@ def _legacy_lines(draft: Draft, t: Translator) -> list[str]:
 
 
 def _form_keyboard(
-    draft: Draft, account: PlatformAccount, t: Translator, *, several_accounts: bool
+    draft: Draft,
+    account: PlatformAccount,
+    t: Translator,
+    *,
+    several_accounts: bool,
+    private_chat: bool,
 ) -> InlineKeyboardMarkup:
     def button(text: str, action: FormAction, value: str = "") -> None:
         builder.button(
@@ -256,6 +293,9 @@ def _form_keyboard(
     button(t("button-edit-phone"), FormAction.EDIT, "phone")
     row += 1
     legacy_vk = account.is_legacy and any(s.channel is MessageType.VK for s in draft.steps)
+    if draft.phone and not private_chat:
+        button(t("button-show-phone"), FormAction.REVEAL)
+        row += 1
     if draft.kind != "cascade":
         step = draft.first
         if step.channel is MessageType.FLASHINGCALL:

@@ -35,6 +35,7 @@ invite-welcome = Welcome to the support team! Your role: { $role }.
 invite-unknown = This invite link is not valid. Ask an admin for a new one. (Your id: <code>{ $user_id }</code>)
 invite-used = This invite link was already used. Ask an admin for a new one. (Your id: <code>{ $user_id }</code>)
 invite-expired = This invite link has expired (they last 24 hours). Ask an admin for a new one. (Your id: <code>{ $user_id }</code>)
+invite-cancelled = This invite link was cancelled. Ask an admin for a new one. (Your id: <code>{ $user_id }</code>)
 invite-already-active = You are already on the team; the invite stays unused.
 
 ## Language
@@ -52,6 +53,7 @@ sending = Sending…
 form-title = <b>{ $channels }</b>: check and send
 form-phone = 📱 { $phone }
 form-app-user = 👤 App user: <code>{ $user }</code> (externalUserId, no phone)
+form-phone-revealed = The number: { $phone } (only you see this).
 form-missing = <i>not set</i>
 form-sender = 👤 Sender: { $sender }
 form-default-sender = <i>the account's default</i>
@@ -83,6 +85,7 @@ card-account = 🏢 Account: { $account }
 button-send = ✅ Send
 button-cancel = ✖️ Cancel
 button-edit-phone = ✏️ Phone
+button-show-phone = 📞 Number
 button-edit-text = ✏️ Text
 button-edit-code = ✏️ Code
 button-edit-title = ✏️ Title
@@ -311,6 +314,13 @@ revoke-unknown = <code>{ $user_id }</code> is not an active operator.
 invite-usage = Write it like this: <code>/invite</code> or <code>/invite viewer</code> (roles: admin, operator, viewer).
 invite-created = One-time invite as { $role }, valid for { $hours } h:
     { $link }
+    Open invites (to cancel one): /invites
+invites-title = <b>Open invites ({ $count }):</b>
+invites-line = #{ $id } · { $role } · by <code>{ $creator }</code> · until { $until }
+invites-empty = No open invites.
+button-cancel-invite = ✖ #{ $id }
+invite-cancel-done = Invite #{ $id } cancelled.
+invite-cancel-gone = Invite #{ $id } was already used or cancelled.
 rule-extra-param = extraParam must read name=value,name=value: { $reason }.
 rule-notify-url = The report URL must be 1 to { $limit } characters long.
 rule-ttl-unit-without-ttl = A lifetime unit is given without a lifetime.

@@ -35,6 +35,7 @@ invite-welcome = Добро пожаловать в команду поддер�
 invite-unknown = Эта ссылка-приглашение недействительна. Попросите у администратора новую. (Ваш id: <code>{ $user_id }</code>)
 invite-used = По этой ссылке уже вошли. Попросите у администратора новую. (Ваш id: <code>{ $user_id }</code>)
 invite-expired = Срок приглашения истёк (оно действует 24 часа). Попросите у администратора новое. (Ваш id: <code>{ $user_id }</code>)
+invite-cancelled = Это приглашение отменено. Попросите у администратора новое. (Ваш id: <code>{ $user_id }</code>)
 invite-already-active = Вы уже в команде; приглашение осталось неиспользованным.
 
 ## Язык
@@ -52,6 +53,7 @@ sending = Отправляю…
 form-title = <b>{ $channels }</b>: проверьте и отправьте
 form-phone = 📱 { $phone }
 form-app-user = 👤 Пользователь приложения: <code>{ $user }</code> (externalUserId, без телефона)
+form-phone-revealed = Номер: { $phone } (видно только вам).
 form-missing = <i>не указано</i>
 form-sender = 👤 Отправитель: { $sender }
 form-default-sender = <i>по умолчанию аккаунта</i>
@@ -84,6 +86,7 @@ card-account = 🏢 Аккаунт: { $account }
 button-send = ✅ Отправить
 button-cancel = ✖️ Отмена
 button-edit-phone = ✏️ Телефон
+button-show-phone = 📞 Номер
 button-edit-text = ✏️ Текст
 button-edit-code = ✏️ Код
 button-edit-title = ✏️ Заголовок
@@ -312,6 +315,13 @@ revoke-unknown = <code>{ $user_id }</code> не является активны�
 invite-usage = Пишите так: <code>/invite</code> или <code>/invite viewer</code> (роли: admin, operator, viewer).
 invite-created = Одноразовое приглашение ({ $role }), действует { $hours } ч:
     { $link }
+    Открытые приглашения (отменить): /invites
+invites-title = <b>Открытые приглашения ({ $count }):</b>
+invites-line = #{ $id } · { $role } · от <code>{ $creator }</code> · до { $until }
+invites-empty = Открытых приглашений нет.
+button-cancel-invite = ✖ #{ $id }
+invite-cancel-done = Приглашение #{ $id } отменено.
+invite-cancel-gone = Приглашение #{ $id } уже использовано или отменено.
 rule-extra-param = extraParam пишется как имя=значение,имя=значение: { $reason }.
 rule-notify-url = Адрес для отчётов: от 1 до { $limit } символов.
 rule-ttl-unit-without-ttl = Единица времени жизни указана без самого времени жизни.

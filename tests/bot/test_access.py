@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from storage import InviteRepository, Role
+from storage import Invite, InviteRepository, Role
 from tests.bot.conftest import ADMIN_ID, Desk
+from tests.helpers import database_contents
 
 STRANGER = 555
 
@@ -138,3 +139,70 @@ async def test_grant_and_revoke_are_audited_and_take_effect(desk: Desk) -> None:
     actions = [entry.action for entry in await desk.stores.audit.recent(limit=10)]
     assert "operator.grant" in actions
     assert "operator.revoke" in actions
+
+
+async def test_an_invite_dies_with_its_creators_admin_role(desk: Desk) -> None:
+    await desk.grant(2005, "admin")
+    deputy = desk.user(2005, "Deputy")
+    link = (await deputy.send_and_wait("/invite admin"))[-1].text
+    token = link.split("?start=")[1].split()[0]
+    await desk.admin.send_and_wait("/revoke 2005")
+    newcomer = desk.user(3006, "New")
+
+    replies = await newcomer.send_and_wait(f"/start {token}")
+
+    assert "cancelled" in replies[-1].text
+    assert "3006" in replies[-1].text
+    assert await desk.services.access.operator(3006) is None
+
+
+async def test_admins_see_the_open_invites_and_cancel_any(desk: Desk) -> None:
+    admin = desk.admin
+    first = (await admin.send_and_wait("/invite viewer"))[-1].text
+    await admin.send_and_wait("/invite operator")
+    [listing] = await admin.send_and_wait("/invites")
+    [first_invite, second_invite] = sorted(await desk.services.access.open_invites(), key=id_of)
+
+    answer = await admin.click_and_wait(f"✖ #{first_invite.id}", listing)
+    refused = await desk.user(3007, "Late").send_and_wait(
+        f"/start {first.split('?start=')[1].split()[0]}"
+    )
+
+    assert "Open invites (2)" in listing.text
+    assert f"#{first_invite.id} · viewer" in listing.text
+    assert f"#{second_invite.id} · operator" in listing.text
+    assert f"Invite #{first_invite.id} cancelled" in (answer.text or "")
+    updated = admin.chat.message(listing.message_id)
+    assert "Open invites (1)" in updated.text
+    assert updated.button_texts == [f"✖ #{second_invite.id}"]
+    assert "cancelled" in refused[-1].text
+    assert await desk.services.access.operator(3007) is None
+    actions = [entry.action for entry in await desk.stores.audit.recent(limit=5)]
+    assert "invite.cancel" in actions
+
+
+def id_of(invite: Invite) -> int:
+    return invite.id
+
+
+async def test_only_admins_list_invites(desk: Desk) -> None:
+    await desk.grant(2006, "operator")
+    replies = await desk.user(2006, "Op").send_and_wait("/invites")
+    assert "cannot do that" in replies[-1].text
+
+
+async def test_a_stranger_leaves_the_database_unchanged(desk: Desk) -> None:
+    stranger = desk.user(STRANGER, "Stranger", language="ru")
+    # The bot's own start-up writes are done once the admin's first update was answered.
+    await desk.admin.send_and_wait("/help")
+    before = database_contents(desk.settings.storage.database_path)
+
+    for text in [*ENTRY_POINTS, "/start bogus-invite", "/lang"]:
+        await stranger.send_and_wait(text)
+    refusal = stranger.chat.bot_messages[-1]
+    forged = await stranger.click_data(refusal.message_id, "l:en")
+    await desk.playground.wait_for(lambda: desk.playground.callback(forged.id).answered)
+
+    assert database_contents(desk.settings.storage.database_path) == before
+    # Refused in their own language all the same.
+    assert "только для команды поддержки" in refusal.text

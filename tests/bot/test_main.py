@@ -207,3 +207,38 @@ def test_voice_code_is_refused_on_a_legacy_account(
     assert str(refused.value) == (
         "PROVIDER_VOICE_CODE: the legacy-json API has no FlashingCall and so no VoiceCode"
     )
+
+
+def test_the_receivers_exposure_is_configured_by_its_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own_settings(
+        monkeypatch,
+        tmp_path,
+        REPORTS_TRUSTED_PROXIES="10.0.0.0/8, 192.0.2.1",
+        REPORTS_MAX_CONNECTIONS="64",
+        REPORTS_READ_TIMEOUT="2.5",
+        REPORTS_KEEPALIVE_TIMEOUT="30",
+        REPORTS_ANSWER_TIMEOUT="5",
+    )
+    reports = Settings.load(dict(os.environ)).reports
+    assert [str(n) for n in reports.reports_trusted_proxies] == ["10.0.0.0/8", "192.0.2.1/32"]
+    assert (
+        reports.reports_max_connections,
+        reports.reports_read_timeout,
+        reports.reports_keepalive_timeout,
+        reports.reports_answer_timeout,
+    ) == (64, 2.5, 30.0, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("REPORTS_TRUSTED_PROXIES", "proxy.internal"), ("REPORTS_MAX_CONNECTIONS", "0")],
+)
+def test_a_wrong_exposure_setting_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    own_settings(monkeypatch, tmp_path, **{variable: value})
+    with pytest.raises(ConfigError) as refused:
+        Settings.load(dict(os.environ))
+    assert str(refused.value).startswith(f"{variable}: ")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from datetime import UTC, datetime, timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +14,12 @@ import httpx
 import pytest
 
 from bot.reports.notifier import RateLimiter
+from bot.reports.pipeline import keep_outside_reports
 from playground import Playground, PlaygroundConfig
 from provider.channels import MessageType
 from provider.reports import DeliveryReport, DeliveryStatus
 from provider.sandbox import RunningSandbox
-from storage import NewStatusEvent, StatusRepository
+from storage import Database, NewStatusEvent, OutsideReportRepository, StatusRepository
 from tests.bot.conftest import Desk, make_settings, running_desk
 
 
@@ -46,7 +50,10 @@ async def test_malformed_bodies_are_400_with_a_reason(desk: Desk) -> None:
         no_mtnum = await http.post(url, json={"status": 2, "type": "SMS"})
         bad_in_batch = await http.post(url, json=[report("5", DeliveryStatus.SEND), {"x": 1}])
 
-    assert (not_json.status_code, not_json.json()) == (400, {"error": "body is not JSON"})
+    assert (not_json.status_code, not_json.json()) == (
+        400,
+        {"error": "body is not JSON (key must be a string at line 1 column 2)"},
+    )
     assert no_mtnum.status_code == 400
     assert "mtNum" in no_mtnum.json()["error"]
     assert bad_in_batch.status_code == 400
@@ -181,3 +188,79 @@ async def test_pending_card_updates_are_finished_after_a_restart(
             lambda: "1. SMS: DELIVERED" in admin.chat.message(form.message_id).text,
             what="the card to catch up after the restart",
         )
+
+
+async def gone(reports: OutsideReportRepository, mt_num: str) -> None:
+    """Until the outside report is no longer stored (within 10 s)."""
+    async with asyncio.timeout(10):
+        while True:
+            if not await reports.by_mtnum(mt_num):
+                return
+            await asyncio.sleep(0.01)  # polling the database, bounded by the deadline
+
+
+async def test_outside_reports_past_their_retention_are_removed_from_the_start(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    eight_days_ago = datetime.now(UTC) - timedelta(days=8)
+    async with await Database.open(path, clock=lambda: eight_days_ago) as old:
+        await OutsideReportRepository(old).store(NewStatusEvent("SMS", "SEND", mt_num="old"))
+    async with await Database.open(path) as recent:
+        await OutsideReportRepository(recent).store(NewStatusEvent("SMS", "SEND", mt_num="new"))
+    settings = make_settings(path, playground.base_url)  # OUTSIDE_REPORTS_RETENTION_DAYS=7
+    async with running_desk(settings, playground, sandbox) as desk:
+        reports = desk.stores.outside_reports
+        await gone(reports, "old")
+        assert len(await reports.by_mtnum("new")) == 1
+
+
+async def test_retention_runs_again_every_period(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    clock = [now]
+    async with await Database.open(tmp_path / "bot.sqlite3", clock=lambda: clock[0]) as db:
+        reports = OutsideReportRepository(db)
+
+        async def store_aged(mt_num: str) -> None:
+            clock[0] = now - timedelta(days=2)
+            await reports.store(NewStatusEvent("SMS", "SEND", mt_num=mt_num))
+            clock[0] = now
+
+        await store_aged("first")
+        keeping = asyncio.create_task(
+            keep_outside_reports(reports, timedelta(days=1), timedelta(seconds=0.05))
+        )
+        try:
+            await gone(reports, "first")
+            await store_aged("second")  # after the first round: only a later one removes it
+            await gone(reports, "second")
+        finally:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
+
+
+async def test_the_receiver_is_guarded_as_its_settings_say(
+    tmp_path: Path, playground: Playground, sandbox: RunningSandbox
+) -> None:
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    settings.reports.reports_allowed_ips = [ip_network("192.0.2.0/24")]
+    settings.reports.reports_trusted_proxies = [ip_network("127.0.0.0/8")]
+    settings.reports.reports_read_timeout = 0.3
+    async with running_desk(settings, playground, sandbox) as desk:
+        url = await receiver_url(desk)
+        async with httpx.AsyncClient() as http:
+            via_proxy = await http.post(
+                url,
+                json=report("g-1", DeliveryStatus.SEND),
+                headers={"X-Forwarded-For": "192.0.2.7"},
+            )
+            the_proxy_itself = await http.post(url, json=report("g-2", DeliveryStatus.SEND))
+        host, port = desk.pipeline.local_url.removeprefix("http://").rsplit(":", 1)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"POST /reports/x HTTP/1.1\r\nHost: x\r\n")
+        async with asyncio.timeout(3):
+            cut = await reader.read()
+        writer.close()
+    assert (via_proxy.status_code, the_proxy_itself.status_code) == (200, 403)
+    assert cut == b""  # the half-sent request was dropped after its 0.3 s

@@ -58,7 +58,7 @@ def test_without_the_checkpointer_the_wal_only_grows(writer: sqlite3.Connection)
     # The baseline the next tests are measured against: a writer that does not checkpoint.
     writer.execute("PRAGMA wal_autocheckpoint = 0")
     commit_without_pause(writer)
-    assert wal_size(writer) > 20 * 1024 * 1024
+    assert wal_size(writer) > 40 * 1024 * 1024
 
 
 def test_the_checkpointer_keeps_the_wal_small_while_the_writer_never_pauses(
@@ -74,10 +74,10 @@ def test_the_checkpointer_keeps_the_wal_small_while_the_writer_never_pauses(
         checkpointer.close()
     assert checkpointer.restarts > 0
     # The file keeps its largest extent: 128 pages (512 KiB) plus what the writer adds
-    # before the thread gets its turn, 6-7 MiB on a quiet host and up to ~12 MiB when the
-    # other core is busy (seen in a CI run beside other test runs). Without the
-    # checkpointer it passes 20 MiB, which is what this tells apart.
-    assert wal_size(writer) < 16 * 1024 * 1024
+    # before the thread gets its turn: 6-7 MiB on a quiet host, over 16 MiB when other test
+    # runs starve the thread (seen). Without the checkpointer it reaches 49 MiB; half of
+    # that tells the two apart whatever the host is doing.
+    assert wal_size(writer) < 24 * 1024 * 1024
     with closing(sqlite3.connect(path)) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (COMMITS * ROWS_PER_COMMIT,)
 

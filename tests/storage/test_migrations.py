@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 from storage import (
     Database,
     DatabaseTooNewError,
+    InviteRejection,
+    InviteRepository,
     Migration,
     MigrationError,
     OperatorRepository,
@@ -177,3 +180,34 @@ def test_statement_splitting_respects_strings_comments_and_triggers() -> None:
 def test_unterminated_statement_is_rejected() -> None:
     with pytest.raises(MigrationError, match="unterminated"):
         split_statements("CREATE TABLE t (x);\nCREATE TABLE u (y)")
+
+
+LONG_AGO_TO_NEVER = ("2000-01-01T00:00:00.000000+00:00", "9999-01-01T00:00:00.000000+00:00")
+
+
+async def test_open_invites_of_former_admins_are_cancelled_by_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    before = next(m.version for m in MIGRATIONS if m.name == "invite_cancellation") - 1
+    async with await Database.open(path, migrations=MIGRATIONS[:before]) as db:
+        operators = OperatorRepository(db)
+        await operators.grant(1, Role.ADMIN, by=None)
+        await operators.grant(2, Role.ADMIN, by=None)
+        async with db.transaction() as tx:
+            for token, creator in (("kept", 1), ("orphan", 2)):
+                await tx.execute(
+                    "INSERT INTO invites (token_sha256, role, created_by, created_at, expires_at)"
+                    " VALUES (?, 'admin', ?, ?, ?)",
+                    (hashlib.sha256(token.encode()).hexdigest(), creator, *LONG_AGO_TO_NEVER),
+                )
+            # Revoked by a version that left the invite open.
+            await tx.execute("UPDATE operators SET active = 0 WHERE user_id = 2")
+    async with await Database.open(path) as db:
+        invites = InviteRepository(db)
+        assert [i.created_by for i in await invites.list_open()] == [1]
+        assert await invites.consume("orphan", user_id=9) is InviteRejection.CANCELLED
+        cancelled = await db.fetch_one("SELECT cancelled_at FROM invites WHERE created_by = 2")
+    assert cancelled is not None
+    assert cancelled[0] is not None
+    assert len(cancelled[0]) == len("2026-01-01T00:00:00.000000+00:00")

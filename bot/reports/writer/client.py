@@ -27,6 +27,10 @@ STOP_TIMEOUT: Final = 10.0
 """Seconds the child gets to answer what it read after its stdin closed."""
 RESPAWN_INTERVAL: Final = 1.0
 """A child that keeps dying is started again at most this often (requests meanwhile: 503)."""
+ANSWER_TIMEOUT: Final = 15.0
+"""Seconds a request waits for the child's answer before the platform is told 503: longer
+than the database's default busy timeout (10 s), after which the child answers 503 itself.
+A late answer still counts (a 200 then means the platform's retry is a duplicate)."""
 MALLOC_TUNABLES: Final = "glibc.malloc.trim_threshold=33554432:glibc.malloc.mmap_threshold=4194304"
 """glibc's allocator settings for the child (``GLIBC_TUNABLES``; other C libraries ignore
 it). By default glibc gives memory freed at the top of the heap back to the system once
@@ -43,11 +47,14 @@ class WriterProcess:
     """Starts the child (:meth:`start`, or on first use), forwards bodies, matches the
     answers to the requests, and starts it again if it died."""
 
-    def __init__(self, config: WriterConfig) -> None:
+    def __init__(self, config: WriterConfig, *, answer_timeout: float = ANSWER_TIMEOUT) -> None:
         self._config = config
+        self._answer_timeout = answer_timeout
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: dict[int, asyncio.Future[Answer]] = {}
+        self._sent_at: dict[int, float] = {}
+        """When each pending request was handed over (insertion order: the oldest first)."""
         self._ids = count(1)
         self._starting = asyncio.Lock()
         self._started_at = -RESPAWN_INTERVAL
@@ -60,9 +67,14 @@ class WriterProcess:
 
     @property
     def state(self) -> str:
-        """For /health: "ok" while a child takes requests, else "starting" or "unavailable"."""
+        """For /health: "ok" while a child takes requests and answers them in time; "slow"
+        while a request has waited longer than the answer timeout; else "starting" or
+        "unavailable"."""
         process, reader = self._process, self._reader
         if process is not None and process.returncode is None and reader and not reader.done():
+            oldest = next(iter(self._sent_at.values()), None)
+            if oldest is not None and time.monotonic() - oldest > self._answer_timeout:
+                return "slow"
             return "ok"
         return "starting" if self._starting.locked() else "unavailable"
 
@@ -88,12 +100,21 @@ class WriterProcess:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
         self._pending[request_id] = future
+        self._sent_at[request_id] = time.monotonic()
         if not self._outgoing:
             loop.call_soon(self._flush, stdin)
         self._outgoing += (b"%d %d\n" % (request_id, len(body)), body)
-        # No drain: what waits to be written is bounded by the requests in flight, each
-        # waiting for its answer. If the child is gone, its reader answers them all 503.
-        return await future
+        # No drain: what waits to be written is bounded by the requests in flight (the
+        # receiver caps its connections). If the child is gone, its reader answers them 503.
+        try:
+            async with asyncio.timeout(self._answer_timeout):
+                # Shielded: the answer still comes, and is matched, after the deadline.
+                return await asyncio.shield(future)
+        except TimeoutError:
+            log_event(
+                log, "report_answer_late", level=logging.WARNING, after_s=self._answer_timeout
+            )
+            return Answer(503, "report writer busy, retry")
 
     def _flush(self, stdin: asyncio.StreamWriter) -> None:
         """The frames of every request that came in one turn of the loop, in one write."""
@@ -145,6 +166,7 @@ class WriterProcess:
                 *lines, unfinished = (unfinished + chunk).split(b"\n")
                 for line in lines:
                     request_id, answer = parse_answer(line)
+                    self._sent_at.pop(request_id, None)
                     future = self._pending.pop(request_id, None)
                     if future is not None and not future.done():
                         future.set_result(answer)
@@ -161,6 +183,7 @@ class WriterProcess:
             # The child exited (or stopped answering): whatever it had not answered was
             # not stored, as far as anyone can tell; the platform will post it again.
             pending, self._pending = self._pending, {}
+            self._sent_at.clear()
             for future in pending.values():
                 if not future.done():
                     future.set_result(Answer(503, "report writer stopped, retry"))
