@@ -33,6 +33,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--allowed-ips", help="comma-separated addresses or networks allowed to send"
     )
+    parser.add_argument(
+        "--no-duplicate-control",
+        dest="duplicate_control",
+        action="store_false",
+        help="the account has no duplicate control by id: the same id sent twice is two "
+        "messages (the platform's default, seed 001)",
+    )
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING...")
     return parser.parse_args(argv)
 
@@ -47,6 +54,7 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
         time_scale=args.time_scale,
         report_url=args.report_url,
         allowed_ips=allowed,
+        duplicate_control=args.duplicate_control,
     )
 
 
