@@ -12,10 +12,11 @@ from bot.sending.drafts import Draft, StepDraft
 from bot.sending.parsing import split_phone_and_code
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
-from bot.telegram.replies import show_form
+from bot.telegram.replies import close_form, show_form
 from bot.ui.i18n import Translator
 from bot.ui.refusals import refusal_text
 from provider.channels import MessageType
+from provider.phone import PhoneNumberError
 
 
 async def flashcall(
@@ -27,7 +28,11 @@ async def flashcall(
     flashcall_ttl_minutes: int,
     t: Translator,
 ) -> None:
-    parsed = split_phone_and_code(command.args or "")
+    try:
+        parsed = split_phone_and_code(command.args or "", sending.default_region)
+    except PhoneNumberError as exc:
+        await message.answer(t("error-phone", problem=exc.problem.value))
+        return
     if parsed is None:
         await message.answer(t("flashcall-usage"))
         return
@@ -44,7 +49,6 @@ async def flashcall(
     draft = Draft(
         kind="flashcall",
         account=account.name,
-        phone=phone.digits,
         steps=[
             StepDraft(
                 channel=MessageType.FLASHINGCALL,
@@ -52,8 +56,8 @@ async def flashcall(
                 ttl_seconds=flashcall_ttl_minutes * 60,
             )
         ],
-    )
-    await state.clear()
+    ).with_phone(phone)
+    await close_form(message.bot, message.chat.id, state)
     await show_form(message, draft, state, platform, sending, t)
 
 

@@ -64,6 +64,11 @@ def _with_first(draft: Draft, **updates: object) -> Draft:
     return draft.model_copy(update={"steps": [step, *draft.steps[1:]]})
 
 
+def with_phone_confirmed(draft: Draft) -> Draft:
+    """The operator confirmed the number as the card reads it."""
+    return draft.model_copy(update={"phone_doubts": []})
+
+
 def with_lifetime(draft: Draft, seconds: int) -> Draft:
     """The first step's lifetime; 0: the platform's default."""
     return _with_first(draft, ttl_seconds=seconds or None)
@@ -97,18 +102,25 @@ def with_sms_fallback(draft: Draft, *, sms_text: str, sender: str | None) -> Dra
 
 _SCHEDULE = re.compile(
     r"(?P<begin>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})"
-    r"(?:\s+(?P<weekdays>[1-7]{1,7}))?(?:\s+(?P<deadline>\S+))?(?P<local>\s+local)?"
+    # "local" is the time-zone switch, never a deadline ("10:00-21:00 12345 local").
+    r"(?:\s+(?P<weekdays>[1-7]{1,7}))?(?:\s+(?P<deadline>(?!local$)\S+))?(?P<local>\s+local)?"
 )
 
 
-def apply_field(draft: Draft, field: str, value: str) -> Draft:
-    """The draft with one field changed; FieldError says (by message id) why not."""
+def phone_error(exc: PhoneNumberError) -> FieldError:
+    """The operator's words for why a text is not a number (`phone-problem-*` messages)."""
+    return FieldError("error-phone", problem=exc.problem.value)
+
+
+def apply_field(draft: Draft, field: str, value: str, *, region: str) -> Draft:
+    """The draft with one field changed; FieldError says (by message id) why not.
+    `region`: the country of numbers typed without a country code."""
     step = draft.first
     if field == "phone":
         try:
-            return draft.model_copy(update={"phone": parse_phone(value).digits})
+            return draft.with_phone(parse_phone(value, region))
         except PhoneNumberError as exc:
-            raise FieldError("error-phone", reason=exc.reason) from exc
+            raise phone_error(exc) from exc
     if field == "schedule":
         return _with_schedule(draft, value)
     updates: dict[str, object]

@@ -23,7 +23,13 @@ from bot.ui.i18n import Translator
 from bot.ui.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.messages import describe_seconds
-from provider.phone import format_international, mask_phone
+from provider.phone import (
+    PhoneDoubt,
+    country_name,
+    format_international,
+    mask_phone,
+    region_name,
+)
 from provider.reports import ERROR_NAMES, error_name
 from provider.sms import sms_parts
 from provider.violations import describe
@@ -64,7 +70,8 @@ def chain_label(channels: Sequence[str]) -> str:
 
 
 def render_form(draft: Draft, platform: Platform, sending: SendService, t: Translator) -> Card:
-    """The form card for a draft: its problems listed, the JSON preview when asked for."""
+    """The form card for a draft: its problems listed, the JSON preview when asked for.
+    Every field it shows is one the request carries, as it will be sent."""
     account = platform.get(draft.account)
     problems: list[str] = []
     preview = None
@@ -81,6 +88,7 @@ def render_form(draft: Draft, platform: Platform, sending: SendService, t: Trans
         problems=problems,
         preview=preview,
         several_accounts=platform.several,
+        region=sending.default_region,
     )
 
 
@@ -92,11 +100,14 @@ def form_card(
     problems: list[str],
     preview: dict[str, object] | None,
     several_accounts: bool,
+    region: str,
 ) -> Card:
     lines = [sandbox_mark(account, t) + t("form-title", channels=draft.channels_label)]
     if several_accounts:
         lines.append(t("card-account", account=account.name))
     lines.append(t("form-phone", phone=_phone(draft.phone, t)))
+    if draft.phone and draft.phone_doubts:
+        lines.extend(_phone_doubts(draft.phone, draft.phone_doubts, region, t))
     for number, step in enumerate(draft.steps, start=1):
         if len(draft.steps) > 1:
             lines.append("")
@@ -122,6 +133,11 @@ def form_card(
                 deadline=s.deadline or "—",
             )
         )
+        lines.append(
+            t("form-schedule-subscriber-zone")
+            if s.subscriber_time_zone
+            else t("form-schedule-sender-zone")
+        )
     if problems:
         lines.append("")
         lines.append(t("form-problems"))
@@ -140,6 +156,19 @@ def form_card(
 
 def _phone(phone: str | None, t: Translator) -> str:
     return format_international(phone) if phone else t("form-missing")
+
+
+def _phone_doubts(
+    phone: str, doubts: Sequence[PhoneDoubt], region: str, t: Translator
+) -> list[str]:
+    """The number as read, with its country, and why it is asked about."""
+    country = country_name(phone, t.language) or "+" + phone[:3]
+    lines = [t("form-phone-question", country=country)]
+    if PhoneDoubt.FOREIGN in doubts:
+        lines.append(t("form-phone-foreign", region=region_name(region, t.language)))
+    if PhoneDoubt.DIGITS in doubts:
+        lines.append(t("form-phone-digits"))
+    return lines
 
 
 def _step_lines(step: StepDraft, t: Translator) -> list[str]:
@@ -187,15 +216,17 @@ def _form_keyboard(
     draft: Draft, account: PlatformAccount, t: Translator, *, several_accounts: bool
 ) -> InlineKeyboardMarkup:
     def button(text: str, action: FormAction, value: str = "") -> None:
-        builder.button(
-            text=text,
-            callback_data=FormCallback(form=draft.form_id, action=action, value=value),
-        )
+        builder.button(text=text, callback_data=form_button(draft, action, value))
 
     builder = InlineKeyboardBuilder()
+    sizes = []
+    if draft.phone and draft.phone_doubts:
+        country = country_name(draft.phone, t.language) or "+" + draft.phone[:3]
+        button(t("button-confirm-phone", country=country), FormAction.CONFIRM_PHONE)
+        sizes.append(1)
     button(t("button-send"), FormAction.SEND)
     button(t("button-cancel"), FormAction.CANCEL)
-    sizes = [2]
+    sizes.append(2)
     row = 0
     button(t("button-edit-phone"), FormAction.EDIT, "phone")
     row += 1
@@ -252,6 +283,11 @@ def _form_keyboard(
     return builder.as_markup()
 
 
+def form_button(draft: Draft, action: FormAction, value: str = "") -> FormCallback:
+    """A button acting on this drawing of the form (its version)."""
+    return FormCallback(form=draft.form_id, action=action, value=value, version=draft.version)
+
+
 # -- the status card -------------------------------------------------------------------
 
 
@@ -280,7 +316,8 @@ def status_card(
     if send.state is SendState.FAILED:
         lines.append(t("status-failed", error=send.error or ""))
     elif send.state is SendState.UNKNOWN:
-        lines.append(t("status-unknown"))
+        lines.append(t("status-unknown", error=send.error or ""))
+        lines.append(_unknown_resolution(account, t))
     elif send.state is SendState.SUBMITTING:
         lines.append(t("status-submitting"))
     for number, step in enumerate(steps, start=1):
@@ -290,8 +327,8 @@ def status_card(
         text=t("button-refresh"),
         callback_data=CardCallback(send_id=send.id, action=CardAction.REFRESH),
     )
-    resend_safely = account is None or account.can_resend_safely
-    if send.state is SendState.UNKNOWN and can_repeat and resend_safely:
+    unknown = send.state is SendState.UNKNOWN
+    if unknown and can_repeat and account is not None and account.same_id_is_safe:
         builder.button(
             text=t("button-retry"),
             callback_data=CardCallback(send_id=send.id, action=CardAction.RETRY),
@@ -302,6 +339,33 @@ def status_card(
             callback_data=CardCallback(send_id=send.id, action=CardAction.REPEAT),
         )
     return Card("\n".join(lines), builder.as_markup())
+
+
+def repeat_warning_card(card: Card, send: Send, t: Translator) -> Card:
+    """The card of a send the platform may have, asking for a second tap on "send again"."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("button-repeat-anyway"),
+        callback_data=CardCallback(send_id=send.id, action=CardAction.REPEAT_ANYWAY),
+    )
+    builder.button(
+        text=t("button-refresh"),
+        callback_data=CardCallback(send_id=send.id, action=CardAction.REFRESH),
+    )
+    return Card(card.text + "\n\n" + t("status-repeat-warning"), builder.as_markup())
+
+
+def _unknown_resolution(account: PlatformAccount | None, t: Translator) -> str:
+    """How an unknown outcome will settle on this account, and what the operator may do."""
+    if account is None:
+        return t("status-unknown-settles-report")
+    if account.is_legacy:
+        if account.same_id_is_safe:
+            return t("status-unknown-settles-legacy")
+        return t("status-unknown-settles-never")
+    if account.duplicate_control:
+        return t("status-unknown-settles-report-retry")
+    return t("status-unknown-settles-report")
 
 
 def _status_line(number: int, step: StepStatus, t: Translator, times: TimeFormat) -> str:

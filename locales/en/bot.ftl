@@ -68,8 +68,17 @@ form-ttl-default = account default
 form-step = <b>Step { $number }: { $channel }</b>
 form-step-after = <b>Step { $number }: { $channel }</b>, if the previous one is not { $state }
 form-schedule = 📅 Schedule: { $begin }–{ $end }, days { $weekdays }, until { $deadline }
+form-schedule-subscriber-zone = 🕰 Times in the subscriber's time zone
+form-schedule-sender-zone = 🕰 Times in UTC+3 (the platform's default)
 form-problems = ⚠️ <b>Fix before sending:</b>
 form-stale = This form is no longer active (it was sent, cancelled or replaced). Start again with /send, /sms or /flashcall.
+form-outdated-send = Nothing was sent: this card showed an older version of the form. Check the card as it is now and press ✅ again.
+form-outdated = This card showed an older version of the form; nothing was changed. Use the card as it is now.
+form-updated = ✔️ Changed on the card above: check it there and press ✅.
+form-phone-question = ❓ <b>Is this the number you meant?</b> It reads as a number of { $country }.
+form-phone-foreign = Typed without a country code, but not a number of the default country ({ $region }).
+form-phone-digits = Not every digit you typed is in it.
+form-phone-unconfirmed = Confirm the number first (the button above ✅), or change it with ✏️ Phone.
 form-use-buttons = Use the buttons on the card above: ✅ to send, ✖️ to cancel, ✏️ to change a field.
 card-sandbox = 🧪 <b>SANDBOX</b>: test platform, no real message is sent
 card-account = 🏢 Account: { $account }
@@ -91,7 +100,9 @@ button-fallback = ↪️ SMS if no call: { $state }
 button-add-step = ➕ Add step
 button-refresh = 🔄 Refresh
 button-repeat = 🔁 Send again
-button-retry = ↩️ Retry (same id)
+button-retry = ↩️ Ask again (same id)
+button-repeat-anyway = ⚠️ Send again anyway
+button-confirm-phone = ✔️ Yes, { $country }
 
 prompt-phone = Send the phone number with the country code, e.g. +7 900 123-45-67.
 prompt-text = Send the new text.
@@ -102,7 +113,14 @@ prompt-image = Send the image URL, https://… (or - to remove it).
 prompt-button = Send the button as <i>caption | link</i>, e.g. <code>Open | https://example.com</code> (or - to remove it).
 prompt-schedule = Send the time window as <code>10:00-21:00</code>, optionally days 1 (Mon) to 7 (Sun) and a deadline: <code>10:00-21:00 12345 2026-12-31T18:00:00+0300</code>. Add <code>local</code> to use the subscriber's time zone. <code>-</code> removes the schedule.
 
-error-phone = That is not a phone number: { $reason }. Try again, e.g. +7 900 123-45-67.
+error-phone = { $problem ->
+        [empty] No phone number given.
+        [characters] That is not a phone number: only digits, +, spaces, dashes and brackets may be in one.
+        [too_short] That number is too short: a whole number has its area code, e.g. 900 123-45-67.
+        [too_long] That number is too long.
+        [no_country] That number has no country code I know: start it with + and the country code.
+       *[other] That number has the wrong number of digits for its country.
+    } Try again, e.g. +7 900 123-45-67.
 error-code = The code must be 4 or 6 digits, e.g. 1234.
 error-button = Write the button as <i>caption | link</i>, e.g. <code>Open | https://example.com</code>.
 error-schedule = I could not read that schedule. Example: <code>10:00-21:00 12345</code>.
@@ -134,7 +152,8 @@ platform-refused =
     ❌ The platform refused the send (code { $code }: { $description }).
     { $details }
     { $explanation }
-    The form is still here: fix it and press ✅ again.
+    Nothing was sent. The form is still on its card: fix it and press ✅ again.
+platform-not-reached = ❌ Not sent: the platform could not be reached (no connection was made), so it cannot have the message. The form is still on its card: press ✅ again when it is reachable.
 provider-error-1 = The platform is temporarily unavailable. Try again in a minute.
 provider-error-2 = The platform does not accept requests from this server's IP address. Ask the platform's support to allow it.
 provider-error-3 = Too many requests at once. Wait a few seconds and try again.
@@ -144,7 +163,7 @@ provider-error-6 = The platform rejected the password. Check the account setting
 provider-error-7 = No sender (serviceNumber), or the sender is not registered for this account and channel. Pick another sender.
 provider-error-8 = The platform did not accept the phone number. Check it: country code first.
 provider-error-9 = This message type is unknown or not enabled for the account.
-provider-error-10 = The platform refused a duplicate. Send it again as a new message.
+provider-error-10 = The platform answered code 10, "Prohibited sending duplicates"; its documentation says nothing more about it. Before sending again, check whether the subscriber already got this message (/trace with the number, /status with the mtNum).
 provider-error-11 = The lifetime (ttl) is outside what this channel allows.
 provider-error-100 = The platform failed internally. Try again later; if it repeats, tell the platform's support.
 
@@ -165,6 +184,7 @@ rule-cascade-state = Step { $number } waits for READ, but { $previous } never re
 rule-weekdays = Days are digits 1 (Monday) to 7 (Sunday), each once, e.g. 12345.
 rule-time-of-day = Times are written HH:MM, e.g. 10:00.
 rule-deadline = The deadline needs a time zone, e.g. 2026-12-31T18:00:00+0300.
+rule-content-choice = { $channel } sends a text or a picture, not both: remove one of them (✏️ Text, or 🖼 Image with -).
 
 ## Status cards
 
@@ -173,7 +193,14 @@ status-mtnum = 🆔 mtNum <code>{ $mt_num }</code>
 status-partner-id = 🔖 id <code>{ $partner_id }</code>
 status-submitting = ⏳ Sending to the platform…
 status-failed = ❌ Not sent: { $error }
-status-unknown = ❓ The platform did not answer in time: the message may or may not have gone. Retry with the same id: it is never sent twice.
+status-unknown = ❓ <b>Outcome unknown: the platform may have it.</b> Its answer was lost ({ $error }); it is not refused.
+status-unknown-settles-report = It settles by itself when a delivery report with this id arrives. This account has no duplicate control: sending again could reach the subscriber twice.
+status-unknown-settles-report-retry = It settles by itself when a delivery report with this id arrives. This account has duplicate control: asking again with the same id never sends twice.
+status-unknown-settles-legacy = The bot asks the platform again with this id once its one-minute rule allows; the platform never sends one id twice.
+status-unknown-settles-never = Over GET the platform cannot be asked about it: check the subscriber's phone or /trace before sending again.
+status-repeat-warning = ⚠️ <b>The platform may already have this message.</b> If it does, sending it again means the subscriber gets it twice. Tap "Send again anyway" to open a new form with it.
+repeat-maybe-twice = The platform may already have this message: the subscriber could get it twice. Tap again to send anyway.
+retry-too-soon = The platform refuses an identical request within a minute: ask again in { $seconds } s.
 status-step-waiting = { $number }. { $channel }: ⏳ waiting for a status
 status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
