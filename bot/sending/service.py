@@ -35,6 +35,7 @@ from bot.sending.platform import OutgoingRequest, Platform, PlatformAccount
 from bot.sending.shown import shown_request
 from provider.errors import Outcome, ProviderAPIError, ProviderError, UnreadableAnswerError
 from provider.legacy import LegacySendRequest
+from provider.legacy.errors import TooSoonError
 from provider.logs import log_event
 from provider.request import SendRequest
 from storage import (
@@ -306,6 +307,8 @@ class SendService:
         text = _error_text(exc)
         if exc.outcome is Outcome.UNKNOWN:
             stored = await self._sends.mark_unknown(send.id, text)
+        elif send.state is SendState.UNKNOWN and isinstance(exc, TooSoonError):
+            stored = send  # not asked at all: the platform's minute is not over yet
         elif send.state is SendState.UNKNOWN:
             # Asked again and refused, or not reached: that says nothing of the first try.
             stored = await self._sends.note_error(send.id, text)

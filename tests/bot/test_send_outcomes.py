@@ -32,9 +32,9 @@ from tests.helpers import SANDBOX_LOGIN, SANDBOX_PASSWORD
 SEND_PATH = "/rest/send"
 TIMEOUT = 0.5
 """PROVIDER_TIMEOUT here: the delay fault holds the answer far longer."""
-REPORT_SCALE = 1.0
-"""The sandbox's clock in these tests: its first report (SEND) comes a second after it
-accepted a send, long after the card showed what the call said."""
+REPORT_SCALE = 3.0
+"""The sandbox's clock in these tests: its first report (SEND) comes 3 s after it accepted
+a send, long after the card showed what the call said (TIMEOUT and a loaded machine)."""
 
 FAULTS = {
     "answer delayed past the timeout": Fault.delay(10.0, forward=True),
@@ -115,7 +115,7 @@ async def test_without_duplicate_control_a_lost_answer_is_unknown_and_sent_once(
         # The platform's report carries the id: the card settles by itself.
         await playground.wait_for(
             lambda: f"mtNum {record.mt_num}" in card(admin, card_id).text,
-            timeout=10,
+            timeout=15,
             what="the report to settle the card",
         )
         assert UNKNOWN not in card(admin, card_id).text
@@ -309,4 +309,32 @@ async def test_a_legacy_get_lost_answer_stays_unknown_and_is_never_resent(
             # The resolver's round: it never asks again over GET (no id to ask by).
             await desk.services.sending.resolve_unknown(older_than=timedelta(0))
         assert len(sandbox.legacy.received) == 1
+        assert len(sandbox.legacy.messages) == 1
+
+
+async def test_asking_a_legacy_send_again_within_the_minute_waits_for_the_minute(
+    tmp_path: Path, playground: Playground
+) -> None:
+    # A slower clock: the platform's minute lasts 3 s here, long enough to press within it.
+    async with Sandbox(SandboxConfig(time_scale=0.05)).running() as sandbox:
+        async with legacy_desk_behind_a_proxy(
+            tmp_path, playground, sandbox, ProviderApi.LEGACY_JSON
+        ) as (desk, proxy):
+            admin = desk.admin
+            proxy.add(Fault.drop(forward=True), method="POST", path=JSON_PATH, times=1)
+            card_id = await press_send(admin)
+            assert UNKNOWN in card(admin, card_id).text
+
+            answer = await admin.click_and_wait("↩️", card_id)
+            assert "identical request within a minute: ask again in" in (answer.text or "")
+            assert UNKNOWN in card(admin, card_id).text
+            assert len(sandbox.legacy.received) == 1  # nothing was asked
+
+            (record,) = sandbox.legacy.messages.values()
+            await playground.wait_for(
+                lambda: f"id_message {record.id_message}" in card(admin, card_id).text,
+                timeout=15,
+                what="the resolver to ask again after the minute",
+            )
+        assert [r.error for r in sandbox.legacy.received] == [None] * len(sandbox.legacy.received)
         assert len(sandbox.legacy.messages) == 1
