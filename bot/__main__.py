@@ -45,8 +45,10 @@ async def run(settings: Settings) -> None:
         desk = await stack.enter_async_context(
             running_desk(settings, telegram, routers=setup_routers(), sandbox_url=sandbox_url)
         )
-        # start_polling stops on SIGINT/SIGTERM and lets running handlers finish.
+        # start_polling stops on SIGINT/SIGTERM; sends under way then get a few seconds to
+        # finish and post their cards before the desk closes under them.
         await desk.dispatcher.start_polling(desk.bot, close_bot_session=False)
+        await desk.services.sending.drain()
 
 
 async def _start_playground(settings: Settings, stack: AsyncExitStack) -> TelegramEndpoint:

@@ -23,6 +23,7 @@ from bot.people.languages import Languages
 from bot.reports.notifier import CardNotifier, RateLimiter
 from bot.reports.pipeline import Pipeline, status_pipeline
 from bot.sending.platform import Platform, open_platform
+from bot.sending.resolver import resolving_unknown
 from bot.sending.service import SendService
 from bot.settings import Settings, literal_secrets
 from bot.telegram.commands import register_commands
@@ -31,6 +32,7 @@ from bot.telegram.session import make_bot
 from bot.ui.i18n import Catalogs
 from bot.ui.lookups import SendViews
 from bot.ui.timefmt import TimeFormat
+from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
 from storage import (
     AccountRepository,
     AuditRepository,
@@ -124,6 +126,9 @@ async def running_desk(
         )
         stack.push_async_callback(db.close)
         stores = Stores.of(db)
+        # The legacy API's minute without identical requests; shorter only where the poll
+        # interval is (never in production: it is at least a minute; tests on a faster clock).
+        legacy_minute = min(IDENTICAL_REQUEST_WINDOW, settings.provider.legacy_poll_interval)
         platform = await stack.enter_async_context(
             open_platform(
                 settings.accounts,
@@ -131,6 +136,7 @@ async def running_desk(
                 sandbox_url=sandbox_url,
                 request_timeout=settings.provider.provider_timeout,
                 attempts=settings.provider.provider_attempts,
+                identical_window=legacy_minute,
             )
         )
         access = AccessService(
@@ -170,8 +176,17 @@ async def running_desk(
             stores.audit,
             report_urls=pipeline.report_urls,
             on_card_posted=notifier.wake,
+            default_region=settings.provider.default_region,
         )
         await sending.recover_interrupted()
+        await stack.enter_async_context(
+            resolving_unknown(
+                sending,
+                enabled=bool(platform.legacy_accounts),
+                interval=settings.provider.legacy_poll_interval,
+                older_than=legacy_minute,
+            )
+        )
         services = Services(
             platform=platform,
             access=access,

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
+from provider.phone import known_region
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -120,7 +121,15 @@ class ProviderSettings(BaseSettings):
     provider_timeout: float = Field(default=20.0, gt=0)
     """Seconds to wait for the platform's answer to one request."""
     provider_attempts: int = Field(default=3, ge=1, le=10)
-    """Tries of a send the platform may not have seen (busy, no answer); same partner id."""
+    """Tries of a send that provably did not arrive (no connection), or that the platform
+    refused as temporary (codes 1, 3); with duplicate control also of one whose answer was
+    lost. Always the same partner id."""
+    provider_duplicate_control: bool = False
+    """The account (PROVIDER_*) has the platform's duplicate control by id switched on (a
+    service enabled per account, off unless asked for: seed 001). Only then is a send
+    whose outcome is unknown sent again automatically. ACCOUNTS_FILE: per account."""
+    default_region: Annotated[str, AfterValidator(known_region)] = "RU"
+    """The country whose numbers operators may type without a country code (ISO code)."""
     legacy_poll_interval: float = Field(default=65.0, ge=IDENTICAL_REQUEST_WINDOW)
     """Seconds between two state requests of the legacy poller. Never under a minute: the
     legacy API refuses an identical request within one (tests give the poller their own)."""
@@ -164,6 +173,9 @@ class AccountConfig(BaseModel):
     senders: list[str] = Field(default_factory=list)
     voice_code: bool = False
     """VoiceCode is agreed for this account: its FLASHINGCALLs are read out (seed 004)."""
+    duplicate_control: bool = False
+    """The platform sends one partner id once on this account (seed 001's separately
+    switched-on service); only then may an unknown outcome be sent again automatically."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -179,6 +191,7 @@ class _AccountEntry(BaseModel):
     password_env: str | None = None
     senders: list[str] = Field(default_factory=list)
     voice_code: bool = False
+    duplicate_control: bool = False
 
 
 class _AccountsFile(BaseModel):
@@ -203,6 +216,7 @@ def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[A
                 api=ProviderApi.SANDBOX,
                 senders=provider.provider_senders or ["DeskTest"],
                 voice_code=provider.provider_voice_code,
+                duplicate_control=provider.provider_duplicate_control,
             )
         ]
     if not provider.provider_login or provider.provider_password is None:
@@ -221,6 +235,7 @@ def load_accounts(provider: ProviderSettings, environ: dict[str, str]) -> list[A
             password=provider.provider_password,
             senders=provider.provider_senders,
             voice_code=provider.provider_voice_code,
+            duplicate_control=provider.provider_duplicate_control,
         )
     ]
 
@@ -274,6 +289,7 @@ def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConf
                 password=password or SecretStr("sandbox"),
                 senders=entry.senders or (["DeskTest"] if sandbox else []),
                 voice_code=entry.voice_code,
+                duplicate_control=entry.duplicate_control,
             )
         )
     names = [a.name for a in accounts]
@@ -283,10 +299,14 @@ def _accounts_from_file(path: Path, environ: dict[str, str]) -> list[AccountConf
 
 
 def literal_secrets(settings: Settings) -> list[str]:
-    """What the storage scrubber removes wherever it appears: passwords and the bot token."""
+    """What the storage scrubber replaces by exact value wherever it appears outside an
+    operator's content: passwords, the bot token, a configured report secret (a generated
+    one is added once it is read from the database)."""
     secrets = [a.password.get_secret_value() for a in settings.accounts if not a.is_sandbox]
     if settings.telegram.bot_token is not None:
         secrets.append(settings.telegram.bot_token.get_secret_value())
+    if settings.reports.reports_secret is not None:
+        secrets.append(settings.reports.reports_secret.get_secret_value())
     return secrets
 
 

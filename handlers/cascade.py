@@ -28,8 +28,8 @@ from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm
 from bot.telegram.keyboards import choice_keyboard
-from bot.telegram.replies import read_phone, show_form, update_form
-from bot.ui.cards import chain_label
+from bot.telegram.replies import close_form, read_phone, show_form, update_form
+from bot.ui.cards import chain_label, form_button
 from bot.ui.i18n import Translator
 from bot.ui.refusals import refusal_text
 from provider.channels import CHANNEL_RULES, MessageType
@@ -45,25 +45,17 @@ class CascadeFlow(StatesGroup):
 
 
 async def start(message: Message, state: FSMContext, platform: Platform, t: Translator) -> None:
-    await state.clear()
+    await close_form(message.bot, message.chat.id, state)
     draft = Draft(
         kind="cascade", account=platform.default.name, steps=[StepDraft(channel=MessageType.SMS)]
     )
     await save_draft(state, draft)
     await state.set_state(CascadeFlow.preset)
     choices = [
-        (
-            chain_label(channels),
-            FormCallback(form=draft.form_id, action=FormAction.PRESET, value=name),
-        )
+        (chain_label(channels), form_button(draft, FormAction.PRESET, name))
         for name, channels in PRESETS.items()
     ]
-    choices.append(
-        (
-            t("cascade-builder"),
-            FormCallback(form=draft.form_id, action=FormAction.PRESET, value=BUILDER),
-        )
-    )
+    choices.append((t("cascade-builder"), form_button(draft, FormAction.PRESET, BUILDER)))
     await message.answer(t("cascade-choose"), reply_markup=choice_keyboard(choices, width=1))
 
 
@@ -94,15 +86,17 @@ async def preset_chosen(
     await query.message.answer(t("cascade-ask-phone"))
 
 
-async def phone_typed(message: Message, state: FSMContext, t: Translator) -> None:
+async def phone_typed(
+    message: Message, state: FSMContext, sending: SendService, t: Translator
+) -> None:
     draft = await load_draft(state)
     if draft is None:
         await message.answer(t("form-stale"))
         return
-    phone = await read_phone(message, t)
+    phone = await read_phone(message, t, sending.default_region)
     if phone is None:
         return
-    await save_draft(state, draft.model_copy(update={"phone": phone.digits}))
+    await save_draft(state, draft.with_phone(phone))
     await state.set_state(CascadeFlow.text)
     await message.answer(t("cascade-ask-text"))
 
@@ -164,7 +158,7 @@ async def _offer_channels(
     choices = [
         (
             "➕ " + CHANNEL_RULES[channel].label,
-            FormCallback(form=draft.form_id, action=FormAction.STEP, value=f"add.{channel.value}"),
+            form_button(draft, FormAction.STEP, f"add.{channel.value}"),
         )
         for channel in channels
     ]

@@ -11,6 +11,7 @@ from bot.people.access import AccessService
 from bot.people.languages import Languages
 from bot.telegram.callbacks import LanguageCallback
 from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.replies import close_form
 from bot.ui.i18n import LANGUAGES, Translator
 from storage import InviteRejection, Operator
 
@@ -47,7 +48,7 @@ async def help_(message: Message, t: Translator) -> None:
 
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     had_form = await state.get_state() is not None or bool(await state.get_data())
-    await state.clear()
+    await close_form(message.bot, message.chat.id, state)
     await message.answer(t("cancelled") if had_form else t("nothing-to-cancel"))
 
 

@@ -13,10 +13,11 @@ from bot.sending.drafts import Draft, DraftKind, StepDraft
 from bot.sending.parsing import split_phone_and_code
 from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
-from bot.telegram.replies import show_form
+from bot.telegram.replies import close_form, show_form
 from bot.ui.i18n import Translator
 from bot.ui.refusals import refusal_text
 from provider.channels import MessageType
+from provider.phone import PhoneNumber, PhoneNumberError
 
 
 async def flashcall(
@@ -28,7 +29,11 @@ async def flashcall(
     flashcall_ttl_minutes: int,
     t: Translator,
 ) -> None:
-    parsed = split_phone_and_code(command.args or "")
+    try:
+        parsed = split_phone_and_code(command.args or "", sending.default_region)
+    except PhoneNumberError as exc:
+        await message.answer(t("error-phone", problem=exc.problem.value))
+        return
     if parsed is None:
         await message.answer(t("flashcall-usage"))
         return
@@ -42,8 +47,8 @@ async def flashcall(
         # Only legacy accounts: their API has no FlashingCall. Said before anything is stored.
         await message.answer(refusal_text("/flashcall", platform, [MessageType.FLASHINGCALL], t))
         return
-    draft = _call_draft("flashcall", account, phone.digits, text, flashcall_ttl_minutes)
-    await state.clear()
+    draft = _call_draft("flashcall", account, phone, text, flashcall_ttl_minutes)
+    await close_form(message.bot, message.chat.id, state)
     await show_form(message, draft, state, platform, sending, t)
 
 
@@ -56,7 +61,11 @@ async def voicecode(
     flashcall_ttl_minutes: int,
     t: Translator,
 ) -> None:
-    parsed = split_phone_and_code(command.args or "")
+    try:
+        parsed = split_phone_and_code(command.args or "", sending.default_region)
+    except PhoneNumberError as exc:
+        await message.answer(t("error-phone", problem=exc.problem.value))
+        return
     if parsed is None:
         await message.answer(t("voicecode-usage"))
         return
@@ -70,16 +79,16 @@ async def voicecode(
         # VoiceCode is agreed with the platform per account (seed 004, line 70).
         await message.answer(t("voicecode-no-account"))
         return
-    draft = _call_draft("voicecode", account, phone.digits, code, flashcall_ttl_minutes)
-    await state.clear()
+    draft = _call_draft("voicecode", account, phone, code, flashcall_ttl_minutes)
+    await close_form(message.bot, message.chat.id, state)
     await show_form(message, draft, state, platform, sending, t)
 
 
 def _call_draft(
-    kind: DraftKind, account: PlatformAccount, phone: str, text: str, ttl_minutes: int
+    kind: DraftKind, account: PlatformAccount, phone: PhoneNumber, text: str, ttl_minutes: int
 ) -> Draft:
     step = StepDraft(channel=MessageType.FLASHINGCALL, text=text, ttl_seconds=ttl_minutes * 60)
-    return Draft(kind=kind, account=account.name, phone=phone, steps=[step])
+    return Draft(kind=kind, account=account.name, steps=[step]).with_phone(phone)
 
 
 def create_router() -> Router:

@@ -1,6 +1,12 @@
-"""The form card every sending conversation ends in: change any field, then ✅ send or ✖️ cancel."""
+"""The form card every sending conversation ends in: change any field, then ✅ send or ✖️ cancel.
+
+One card per form, edited in place; ✅ sends the version of the form the card shows, or
+nothing (a press on an outdated card says so and shows the form as it is now).
+"""
 
 from __future__ import annotations
+
+import math
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
@@ -17,19 +23,34 @@ from bot.sending.fields import (
     with_account,
     with_lifetime,
     with_next_sender,
+    with_phone_confirmed,
     with_sms_fallback,
 )
-from bot.sending.form_state import FormStates, editing_field, load_draft, start_editing
+from bot.sending.form_state import (
+    FormStates,
+    editing_field,
+    load_draft,
+    next_drawing,
+    save_draft,
+    start_editing,
+)
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
-from bot.telegram.filters import ActiveForm
+from bot.telegram.filters import ActiveForm, OutdatedCard
 from bot.telegram.keyboards import choice_keyboard
-from bot.telegram.replies import edit_card, show_form, update_form
-from bot.ui.cards import Card, explain_violations
+from bot.telegram.replies import (
+    edit_card,
+    is_private,
+    redraw_form,
+    take_buttons_off,
+    update_form,
+)
+from bot.ui.cards import Card, explain_violations, form_button, render_form
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
-from provider.errors import ProviderAPIError
+from provider.errors import Outcome, ProviderAPIError, ProviderError
+from provider.legacy.errors import TooSoonError
 from provider.messages import describe_seconds
 from provider.phone import format_international
 from storage import Operator
@@ -47,6 +68,9 @@ async def send(
 ) -> None:
     if not isinstance(query.message, Message):
         return
+    if draft.phone_doubts:
+        await query.answer(t("form-phone-unconfirmed"), show_alert=True)
+        return
     problems = sending.validate(draft)
     if problems is not None:
         await query.answer(explain_violations(problems, t)[0][:190], show_alert=True)
@@ -55,17 +79,33 @@ async def send(
     # The form goes before the platform is called: a second press of ✅ (handled after this
     # one, updates of a chat are serialised) finds no form and sends nothing.
     await state.clear()
-    submitted = await sending.submit(draft, operator, query.message.chat.id)
-    if isinstance(submitted.error, ProviderAPIError):
-        # Nothing was sent: keep the form so the operator can fix it and press ✅ again.
-        await show_form(query.message, draft, state, platform, sending, t)
-        await query.message.answer(_platform_error(submitted.error, t))
-        return
-    await edit_card(query, await views.card(submitted.send, operator, t))
-    await sending.card_posted(submitted.send.id, query.message.message_id)
+    async with sending.sending():
+        submitted = await sending.submit(draft, operator, query.message.chat.id)
+        if submitted.outcome in (Outcome.REFUSED, Outcome.NOT_SENT):
+            # Nothing went out: the form stays on its card for a fix and another ✅.
+            assert submitted.error is not None
+            draft = next_drawing(draft).model_copy(
+                update={"card_message_id": query.message.message_id}
+            )
+            await save_draft(state, draft)
+            await state.set_state(FormStates.confirm)
+            card = render_form(draft, platform, sending, t, private_chat=_private(query))
+            await edit_card(query, card)
+            await query.message.answer(_not_sent(submitted.error, t))
+            return
+        await edit_card(query, await views.card(submitted.send, operator, t))
+        await sending.card_posted(submitted.send.id, query.message.message_id)
 
 
-def _platform_error(error: ProviderAPIError, t: Translator) -> str:
+def _private(query: CallbackQuery) -> bool:
+    return isinstance(query.message, Message) and is_private(query.message)
+
+
+def _not_sent(error: ProviderError, t: Translator) -> str:
+    if isinstance(error, TooSoonError):  # the same GET request within the platform's minute
+        return t("retry-too-soon", seconds=str(math.ceil(error.retry_after)))
+    if not isinstance(error, ProviderAPIError):
+        return t("platform-not-reached")
     # The legacy API answers with a text and no code: its text says what is wrong.
     key = "provider-error-legacy" if error.code is None else f"provider-error-{error.code}"
     explanation = t(key) if t.has(key) else error.explanation
@@ -85,10 +125,45 @@ async def reveal_phone(query: CallbackQuery, draft: Draft, t: Translator) -> Non
     await query.answer(t("form-phone-revealed", phone=phone), show_alert=True)
 
 
+async def outdated_card(
+    query: CallbackQuery,
+    draft: Draft,
+    callback_data: FormCallback,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    """A button of a card that does not show the form as it is now: nothing happens but
+    the card catching up (or, a stray copy, losing its buttons)."""
+    key = "form-outdated-send" if callback_data.action is FormAction.SEND else "form-outdated"
+    on_the_card = isinstance(query.message, Message) and (
+        query.message.message_id == draft.card_message_id
+    )
+    await query.answer(t(key), show_alert=True)
+    if on_the_card:
+        await edit_card(
+            query, render_form(draft, platform, sending, t, private_chat=_private(query))
+        )
+    else:
+        await take_buttons_off(query)
+
+
 async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await state.clear()
     await query.answer()
     await edit_card(query, Card(t("cancelled")))
+
+
+async def confirm_phone(
+    query: CallbackQuery,
+    draft: Draft,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    await update_form(query, with_phone_confirmed(draft), state, platform, sending, t)
 
 
 # -- toggles and presets that change the card in place ----------------------------------
@@ -120,7 +195,7 @@ async def lifetime(
         presets = [
             (
                 describe_seconds(seconds) if seconds else t("form-ttl-default"),
-                FormCallback(form=draft.form_id, action=FormAction.TTL, value=str(seconds)),
+                form_button(draft, FormAction.TTL, str(seconds)),
             )
             for seconds in [0, *ttl_presets(draft.first.channel)]
         ]
@@ -205,12 +280,16 @@ async def field_value(
     voice_code = platform.get(draft.account).voice_code
     try:
         draft = apply_field(
-            draft, await editing_field(state), (message.text or "").strip(), voice_code=voice_code
+            draft,
+            await editing_field(state),
+            (message.text or "").strip(),
+            region=sending.default_region,
+            voice_code=voice_code,
         )
     except FieldError as exc:
         await message.answer(t(exc.key, **exc.params))
         return
-    await show_form(message, draft, state, platform, sending, t)
+    await redraw_form(message, draft, state, platform, sending, t)
 
 
 async def use_the_buttons(message: Message, t: Translator) -> None:
@@ -229,6 +308,7 @@ def create_router() -> Router:
         (FormAction.FALLBACK, toggle_sms_fallback),
         (FormAction.NEXT_ACCOUNT, next_account),
         (FormAction.REVEAL, reveal_phone),
+        (FormAction.CONFIRM_PHONE, confirm_phone),
     )
     for action, handler in buttons:
         router.callback_query.register(
@@ -239,6 +319,11 @@ def create_router() -> Router:
         FormCallback.filter((F.action == FormAction.EDIT) & F.value.in_(EDITABLE_FIELDS)),
         ActiveForm(),
     )
-    router.message.register(field_value, FormStates.editing, F.text)
-    router.message.register(use_the_buttons, FormStates.confirm)
+    # Any other button of the current form, drawn with an older version of it.
+    router.callback_query.register(outdated_card, FormCallback.filter(), OutdatedCard())
+    # A command is never a field's value: it starts something else (a new form replaces
+    # this one, taking the buttons off its card).
+    not_a_command = ~F.text.startswith("/")
+    router.message.register(field_value, FormStates.editing, F.text, not_a_command)
+    router.message.register(use_the_buttons, FormStates.confirm, not_a_command)
     return router

@@ -18,7 +18,8 @@ from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm
 from bot.telegram.keyboards import choice_keyboard
-from bot.telegram.replies import is_private, read_phone, show_form
+from bot.telegram.replies import close_form, is_private, read_phone, show_form
+from bot.ui.cards import form_button
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
@@ -46,7 +47,7 @@ APP_USER_CHOICE = "user"
 
 
 def _choice(draft: Draft, action: FormAction, value: str) -> FormCallback:
-    return FormCallback(form=draft.form_id, action=action, value=value)
+    return form_button(draft, action, value)
 
 
 def _picked(callback_data: FormCallback, count: int) -> int | None:
@@ -57,7 +58,7 @@ def _picked(callback_data: FormCallback, count: int) -> int | None:
 
 
 async def start(message: Message, state: FSMContext, platform: Platform, t: Translator) -> None:
-    await state.clear()
+    await close_form(message.bot, message.chat.id, state)
     draft = Draft(
         kind="send", account=platform.default.name, steps=[StepDraft(channel=MessageType.SMS)]
     )
@@ -167,7 +168,8 @@ async def recent_phone_chosen(
         await query.answer(t("form-stale"), show_alert=True)
         return
     await query.answer()
-    draft = draft.model_copy(update={"phone": str(recent[index])})
+    # A number sent to before: no doubt about how to read it.
+    draft = draft.model_copy(update={"phone": str(recent[index]), "phone_doubts": []})
     await _after_phone(query.message, draft, state, platform, sending, t)
 
 
@@ -190,11 +192,10 @@ async def phone_typed(
     if user is not None:
         await _to_app_user(message, draft, user, state, platform, sending, t)
         return
-    phone = await read_phone(message, t)
+    phone = await read_phone(message, t, sending.default_region)
     if phone is None:
         return
-    draft = draft.model_copy(update={"phone": phone.digits})
-    await _after_phone(message, draft, state, platform, sending, t)
+    await _after_phone(message, draft.with_phone(phone), state, platform, sending, t)
 
 
 async def app_user_typed(
@@ -315,7 +316,7 @@ async def content_typed(
     text = message.text or ""
     if _by_template(draft, platform):
         try:
-            draft = apply_field(draft, "template", text)
+            draft = apply_field(draft, "template", text, region=sending.default_region)
         except FieldError as exc:
             await message.answer(t(exc.key, **exc.params))
             return

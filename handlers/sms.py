@@ -11,9 +11,10 @@ from bot.sending.drafts import Draft, StepDraft
 from bot.sending.parsing import split_phone_and_text
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
-from bot.telegram.replies import show_form
+from bot.telegram.replies import close_form, show_form
 from bot.ui.i18n import Translator
 from provider.channels import MessageType
+from provider.phone import PhoneNumberError
 
 
 async def sms(
@@ -24,7 +25,11 @@ async def sms(
     sending: SendService,
     t: Translator,
 ) -> None:
-    parsed = split_phone_and_text(command.args or "")
+    try:
+        parsed = split_phone_and_text(command.args or "", sending.default_region)
+    except PhoneNumberError as exc:
+        await message.answer(t("error-phone", problem=exc.problem.value))
+        return
     if parsed is None:
         await message.answer(t("sms-usage"))
         return
@@ -33,7 +38,6 @@ async def sms(
     draft = Draft(
         kind="sms",
         account=account.name,
-        phone=phone.digits,
         steps=[
             StepDraft(
                 channel=MessageType.SMS,
@@ -41,8 +45,8 @@ async def sms(
                 sender=next(iter(account.senders), None),
             )
         ],
-    )
-    await state.clear()
+    ).with_phone(phone)
+    await close_form(message.bot, message.chat.id, state)
     await show_form(message, draft, state, platform, sending, t)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from aiogram import F, Router
@@ -11,13 +12,14 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.people.access import SENDING_ROLES
 from bot.sending.platform import Platform
-from bot.sending.service import SendService
+from bot.sending.service import SendService, UnsafeResendError
 from bot.telegram.callbacks import CardAction, CardCallback, HistoryCallback
 from bot.telegram.keyboards import Choice, choice_keyboard
-from bot.telegram.replies import edit_card, show_form
-from bot.ui.cards import chain_label, recipient_label
+from bot.telegram.replies import close_form, edit_card, show_form
+from bot.ui.cards import chain_label, recipient_label, repeat_warning_card
 from bot.ui.i18n import Translator
 from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
+from provider.legacy.errors import TooSoonError
 from provider.phone import PhoneNumberError, mask_phone, parse_phone
 from storage import Operator, Role, Send, SendState
 
@@ -133,13 +135,19 @@ async def _history_page(
     )
 
 
-async def trace(message: Message, command: CommandObject, views: SendViews, t: Translator) -> None:
+async def trace(
+    message: Message,
+    command: CommandObject,
+    views: SendViews,
+    sending: SendService,
+    t: Translator,
+) -> None:
     args = (command.args or "").split()
     period = DEFAULT_TRACE_PERIOD
     if len(args) > 1 and (parsed := parse_period(args[-1])) is not None:
         period, args = parsed, args[:-1]
     try:
-        phone = parse_phone(" ".join(args))
+        phone = parse_phone(" ".join(args), sending.default_region)
     except PhoneNumberError:
         await message.answer(t("trace-usage"))
         return
@@ -210,15 +218,25 @@ async def repeat(
     sending: SendService,
     t: Translator,
 ) -> None:
+    """ "Send again": a new form with the send's content. For a send the platform may
+    already have, the first tap only says that the subscriber could get it twice, and a
+    second tap (on "send again anyway") opens the form."""
     send = await views.get(callback_data.send_id)
     if not await _may_send(query, operator, t):
         return
     draft = sending.draft_again(send) if send is not None else None
-    if draft is None or not isinstance(query.message, Message):
+    if send is None or draft is None or not isinstance(query.message, Message):
         await query.answer(t("button-stale"), show_alert=True)
         return
+    card = await views.card(send, operator, t)
+    if send.state is SendState.UNKNOWN and callback_data.action is CardAction.REPEAT:
+        await query.answer(t("repeat-maybe-twice"), show_alert=True)
+        await edit_card(query, repeat_warning_card(card, send, t))
+        return
     await query.answer()
-    await state.clear()
+    if callback_data.action is CardAction.REPEAT_ANYWAY:
+        await edit_card(query, card)
+    await close_form(query.bot, query.message.chat.id, state)
     await show_form(query.message, draft, state, platform, sending, t)
 
 
@@ -230,6 +248,8 @@ async def retry(
     sending: SendService,
     t: Translator,
 ) -> None:
+    """Ask the platform again about a send whose outcome is unknown, with its id (offered
+    only where the platform never sends one id twice)."""
     send = await views.get(callback_data.send_id)
     if not await _may_send(query, operator, t):
         return
@@ -240,10 +260,21 @@ async def retry(
     ):
         await query.answer(t("button-stale"), show_alert=True)
         return
-    await query.answer(t("sending"))
-    submitted = await sending.retry(send)
-    await edit_card(query, await views.card(submitted.send, operator, t))
-    await sending.card_posted(send.id, query.message.message_id)
+    async with sending.sending():
+        try:
+            submitted = await sending.retry(send)
+        except UnsafeResendError:
+            await query.answer(t("button-stale"), show_alert=True)
+            return
+        if isinstance(submitted.error, TooSoonError):
+            await query.answer(
+                t("retry-too-soon", seconds=str(math.ceil(submitted.error.retry_after))),
+                show_alert=True,
+            )
+        else:
+            await query.answer(t("sending"))
+        await edit_card(query, await views.card(submitted.send, operator, t))
+        await sending.card_posted(send.id, query.message.message_id)
 
 
 def create_router() -> Router:
@@ -256,6 +287,9 @@ def create_router() -> Router:
     router.callback_query.register(
         open_or_refresh, CardCallback.filter(F.action.in_({CardAction.OPEN, CardAction.REFRESH}))
     )
-    router.callback_query.register(repeat, CardCallback.filter(F.action == CardAction.REPEAT))
+    router.callback_query.register(
+        repeat,
+        CardCallback.filter(F.action.in_({CardAction.REPEAT, CardAction.REPEAT_ANYWAY})),
+    )
     router.callback_query.register(retry, CardCallback.filter(F.action == CardAction.RETRY))
     return router

@@ -12,7 +12,39 @@ from typing import Self
 
 import httpx
 
+from provider.errors import Outcome, ProviderConnectionError, ProviderTimeoutError
+
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+
+# Failures before a connection carried a byte of the request: the platform cannot have it.
+NOT_SENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+
+
+def describe_transport_error(exc: httpx.TransportError) -> str:
+    """``ReadTimeout``, ``ConnectError: [Errno 111] Connection refused``: httpx's texts are
+    about the socket, never the request's body."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def transport_error(exc: httpx.TransportError, what: str) -> ProviderConnectionError:
+    """The typed error for a failed exchange: NOT_SENT when no connection was made."""
+    if isinstance(exc, NOT_SENT_ERRORS):
+        outcome, text = Outcome.NOT_SENT, "cannot reach the platform"
+    elif isinstance(exc, httpx.TimeoutException):
+        outcome, text = Outcome.UNKNOWN, "no answer from the platform in time"
+    else:
+        outcome, text = Outcome.UNKNOWN, "the connection broke before the platform's answer"
+    error_class = (
+        ProviderTimeoutError if isinstance(exc, httpx.TimeoutException) else ProviderConnectionError
+    )
+    return error_class(f"{text} ({what})", outcome=outcome)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,22 @@
-"""Typed errors of the platform's APIs.
+"""Typed errors of the platform's APIs, each with the outcome of the send it is about.
 
-    ProviderError
-    ├── ProviderAPIError            the platform answered with an error (code, HTTP status, texts)
+    ProviderError                   outcome: REFUSED, NOT_SENT or UNKNOWN (see `Outcome`)
+    ├── ProviderAPIError            the platform answered with an error: REFUSED
     │   ├── AuthenticationError     5 invalid login, 6 invalid password
     │   ├── PermissionDeniedError   2 invalid IP address
     │   ├── BadRequestError         4, 7, 8, 9, 11: the request breaks a rule
     │   ├── DuplicateError          10 prohibited sending duplicates
-    │   ├── RateLimitError          3 too many connections            (retried)
-    │   ├── ServiceUnavailableError 1 service is unavailable          (retried)
-    │   └── InternalServerError     100, or an answer we cannot read
-    └── ProviderConnectionError     no answer: connection refused/reset (retried)
-        └── ProviderTimeoutError    no answer in time                    (retried)
+    │   ├── RateLimitError          3 too many connections            (temporary: resent)
+    │   ├── ServiceUnavailableError 1 service is unavailable          (temporary: resent)
+    │   └── InternalServerError     100 (the platform's own answer)
+    ├── UnreadableAnswerError       an answer that is not the platform's (a proxy's 502 page,
+    │                               a cut or unreadable 200): UNKNOWN
+    └── ProviderConnectionError     no answer: NOT_SENT when no connection was made,
+        └── ProviderTimeoutError    else UNKNOWN (read timeout, connection dropped)
+
+Whether a send may be made again automatically follows from the outcome alone
+(`resend_is_safe`): only what provably did not reach the platform, or what it refused as
+temporary, or anything when the account has duplicate control by id.
 
 No error message ever contains the request body: it carries the password.
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -97,8 +104,9 @@ ERROR_CODES: Mapping[int, ErrorCode] = MappingProxyType(
                 10,
                 "Prohibited sending duplicates",
                 409,
-                "The platform refused a duplicate: this id was already used for another "
-                "message. Send again as a new message.",
+                'The platform answered code 10, "Prohibited sending duplicates"; its '
+                "documentation says nothing more about it. Before sending again, check "
+                "whether the subscriber already got this message (/status, /trace).",
             ),
             ErrorCode(
                 11,
@@ -118,15 +126,32 @@ ERROR_CODES: Mapping[int, ErrorCode] = MappingProxyType(
 )
 
 
+class Outcome(StrEnum):
+    """What a failed call says about the send: the only three things it can say."""
+
+    REFUSED = "refused"
+    """The platform answered, with an error saying it did not take the message."""
+    NOT_SENT = "not_sent"
+    """No connection was made: the platform cannot have the request."""
+    UNKNOWN = "unknown"
+    """The request may have been read (read timeout, connection dropped after writing, a
+    5xx that is not the platform's answer, an unreadable 200): the platform may have it."""
+
+
 class ProviderError(Exception):
     """Anything that went wrong talking to the platform."""
 
     partner_id: str | None = None
     """The `id` of the send this error is about: retry with it, never with a new one."""
 
+    outcome: Outcome = Outcome.UNKNOWN
+    """What this says about the send; unknown unless the error proves otherwise."""
+
 
 class ProviderAPIError(ProviderError):
-    """The platform answered, with an error."""
+    """The platform answered, with an error: it did not take the message."""
+
+    outcome = Outcome.REFUSED
 
     def __init__(
         self,
@@ -228,9 +253,43 @@ def api_error(
     )
 
 
+class UnreadableAnswerError(ProviderError):
+    """Something answered, but not the platform: a load balancer's 5xx page, a 200 whose
+    body was cut or is not a send result. The request may have been read and sent."""
+
+    outcome = Outcome.UNKNOWN
+
+    def __init__(self, *, http_status: int, snippet: str | None) -> None:
+        self.http_status = http_status
+        self.snippet = snippet
+        """The first characters of what came back (never the request)."""
+        details = f": {snippet}" if snippet else ""
+        super().__init__(f"an answer that is not the platform's (HTTP {http_status}){details}")
+
+
 class ProviderConnectionError(ProviderError):
-    """No answer from the platform (refused, reset, DNS). The send may or may not have happened."""
+    """No answer from the platform. `outcome` says whether the request can have arrived:
+    NOT_SENT when no connection was made (refused, DNS, connect timeout), else UNKNOWN."""
+
+    def __init__(self, message: str, *, outcome: Outcome = Outcome.UNKNOWN) -> None:
+        super().__init__(message)
+        self.outcome = outcome
 
 
 class ProviderTimeoutError(ProviderConnectionError):
-    """The platform did not answer in time. The send may or may not have happened."""
+    """The platform did not answer in time (UNKNOWN), or no connection in time (NOT_SENT)."""
+
+
+def resend_is_safe(error: ProviderError, *, duplicate_control: bool) -> bool:
+    """Whether the same request may go out again without risking a second message.
+
+    What never reached the platform, and what it refused as temporary (codes 1 and 3), may
+    always go again; an unknown outcome only where the account has duplicate control by
+    id (a service switched on separately, off unless the customer asked: seed 001), which
+    makes the platform send one id once.
+    """
+    if error.outcome is Outcome.NOT_SENT:
+        return True
+    if error.outcome is Outcome.REFUSED:
+        return isinstance(error, ProviderAPIError) and error.retryable
+    return duplicate_control

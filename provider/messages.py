@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any, ClassVar, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Discriminator, Field, JsonValue, Tag, model_validator
+from pydantic import Discriminator, Field, JsonValue, Tag, ValidationError, model_validator
 
 from provider._base import WireModel
 from provider.channels import (
@@ -31,7 +31,7 @@ from provider.channels import (
     MessageType,
     TtlUnit,
 )
-from provider.violations import Rule, rule_error
+from provider.violations import Rule, rule_error, violation
 
 
 def describe_seconds(seconds: int) -> str:
@@ -245,6 +245,21 @@ class ButtonContent(WireModel):
 
 ViberContent = Annotated[TextContent | ImageContent | ButtonContent, Field(discriminator="type")]
 WhatsAppContent = Annotated[TextContent | ImageContent, Field(discriminator="type")]
+
+
+def one_content_only(channel: MessageType, loc: tuple[str | int, ...]) -> ValidationError:
+    """instantContent is a text or a picture (WhatsApp; Viber, unless it is a button that
+    carries both): a form holding both cannot become one message, and must not quietly
+    lose one of them."""
+    label = CHANNEL_RULES[channel].label
+    error = rule_error(
+        Rule.CONTENT_CHOICE,
+        "{channel} sends a text or a picture, not both"
+        + (" (a button carries both)" if channel is MessageType.VIBER else ""),
+        at="instantContent",
+        channel=label,
+    )
+    return violation("instantContent", loc, error)
 
 
 # --- data of each message type ---------------------------------------------------------

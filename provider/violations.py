@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 class Rule(StrEnum):
@@ -36,6 +36,7 @@ class Rule(StrEnum):
     TIME_OF_DAY = "time_of_day"
     DEADLINE = "deadline"
     CASCADE_STATE = "cascade_state"
+    CONTENT_CHOICE = "content_choice"
 
 
 def rule_error(
@@ -49,6 +50,15 @@ def rule_error(
     if at is not None:
         context["at"] = at
     return PydanticCustomError(rule.value, message, context or None)
+
+
+def violation(
+    title: str, loc: tuple[str | int, ...], error: PydanticCustomError
+) -> ValidationError:
+    """A `ValidationError` holding one rule error, for a rule checked outside a model (where
+    content is put together from a form, before any model exists)."""
+    details = InitErrorDetails(type=error, loc=loc, input=None)
+    return ValidationError.from_exception_data(title, [details])
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ audit_log           actor, action, subject, details JSON (scrubbed), at
 kv                  generated-once settings (reports secret, ...)
 accounts            platform accounts: name, api family (rest/legacy)
 sends               one per submission: partner id (unique), account, channel, steps,
-                    destination digits, request JSON (scrubbed), mtNum / legacy ids,
+                    destination digits, request JSON (as sent, password masked), mtNum /
+                    legacy ids,
                     operator, chat, card message, state (submitting/accepted/failed/
                     unknown), aggregate status, final
 send_steps          current status per (send, step type): the max by rank of its events
@@ -44,7 +45,9 @@ Status rank table (a step never moves down; see :mod:`storage.status_ranks`)::
     same rank: the higher error code wins
 
 Times are aware UTC datetimes, stored as fixed-width ISO-8601 text. Every JSON payload
-and error text is scrubbed of credentials on the way in (:mod:`storage.secrets_scrub`).
+and error text is scrubbed of credentials on the way in, structurally (password fields,
+the configured secrets by exact value: :mod:`storage.secrets_scrub`); an operator's own
+content (forms, requests) is kept exactly as written, password fields masked.
 """
 
 from storage.accounts import Account, AccountRepository, ApiFamily

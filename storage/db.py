@@ -241,8 +241,18 @@ class Database:
         return self._clock()
 
     def to_json(self, payload: Any) -> str:
-        """Serialise a payload for storage; the only way JSON reaches the file, so it scrubs."""
+        """Serialise a payload for storage, scrubbed of credentials (`storage.secrets_scrub`)."""
         return self._scrubber.to_json(payload)
+
+    def operator_json(self, payload: Any) -> str:
+        """Serialise an operator's content (a form, a request as sent) exactly as written,
+        only credential fields masked: what is stored is what is sent again."""
+        return self._scrubber.operator_json(payload)
+
+    def add_literal_secret(self, secret: str) -> None:
+        """Scrub one more secret from what is stored from now on (e.g. the report secret,
+        generated and kept in the database itself)."""
+        self._scrubber.add(secret)
 
     def scrub_text(self, text: str) -> str:
         return self._scrubber.scrub_text(text)

@@ -2,8 +2,8 @@
 
 The only module of ``storage`` that imports aiogram. Data is stored as JSON: handlers
 must keep JSON-compatible values in FSM data (``model_dump(mode="json")`` for drafts).
-Like every payload, the data is scrubbed of credentials on the way in (a value under a key
-named like ``password``/``token``/``secret`` comes back as ``"***"``).
+The data is the operator's own form and is stored exactly as typed: what comes back is
+what will be sent (a credential field, ``password``, would be masked; forms have none).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class SQLiteStorage(BaseStorage):
 
     def _encode(self, data: Mapping[str, Any]) -> str:
         try:
-            return self._db.to_json(dict(data))
+            return self._db.operator_json(dict(data))
         except (TypeError, ValueError) as exc:
             raise TypeError(f"FSM data must be JSON-serialisable: {exc}") from exc
 

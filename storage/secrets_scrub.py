@@ -1,30 +1,35 @@
-"""Defence in depth: no credential may reach a stored payload.
+"""Keeping credentials out of stored payloads: by what they are, never by what text looks like.
 
-Callers are expected to redact before handing data to storage, but one forgotten field is
-enough to leak the platform password into a database file that gets copied around for
-debugging. So every JSON payload (send requests, raw delivery reports, audit details, FSM
-data) and every free-text error passes through :class:`Scrubber` on its way to disk.
+Two ways, both structural:
 
-What gets replaced by ``"***"``:
+* a mapping value under a key named ``password`` (the platform's credential field, in the
+  REST body and the legacy ones alike) is stored as ``"***"``, whatever its type;
+* the configured secrets themselves (platform passwords, the bot token, the report
+  secret), registered with the scrubber, are replaced by exact value - in every spelling
+  a URL or a JSON text gives them - wherever they occur in a string.
 
-* the value of any mapping key whose name contains ``password``, ``passwd``, ``token``,
-  ``secret``, ``authorization`` or ``api_key``/``apikey`` (case-insensitive), whatever the
-  value's type; nested mappings and sequences are walked;
-* inside every string: a Telegram bot token (``<6-10 digits>:<30+ url-safe chars>``), and
-  the same sensitive names written as ``name=value`` (legacy GET query strings),
-  ``"name": "value"`` (JSON text kept as a string) or ``<name value="...">`` (legacy XML);
-* any literal secret registered with the scrubber (the configured platform password and
-  bot token), wherever it appears in a string.
+Nothing else: no pattern looks for ``password=`` or a token's shape in text. What an
+operator wrote (``Your password=1234 confirm https://ex.example/c?token=abc123``) is a
+message, and stays exactly as written. Replacing exact values is a linear scan of the
+text per secret: no input, however built, makes it slow.
+
+Two kinds of payload, two calls: `to_json` for what the bot and the platform produce
+(errors, reports, audit details), and `operator_json` for the operator's own content
+(forms, the request as sent), which gets the structural rule alone - a form holding the
+configured password in its text would otherwise be sent with ``***`` in its place.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
+from urllib.parse import quote, quote_plus
 
 REDACTED: Final = "***"
+
+CREDENTIAL_KEYS: Final = frozenset({"password"})
+"""Keys whose value is a credential wherever they occur (the platform's field name)."""
 
 _SENSITIVE_KEY_PARTS: Final = (
     "password",
@@ -35,20 +40,6 @@ _SENSITIVE_KEY_PARTS: Final = (
     "api_key",
     "apikey",
 )
-_NAMES: Final = "|".join(_SENSITIVE_KEY_PARTS)
-
-_BOT_TOKEN = re.compile(r"\d{6,10}:[A-Za-z0-9_-]{30,}")
-# Quick tests that let most texts skip the patterns (~50 us on a delivery report; these
-# take ~3 us). A bot token always holds this tail; the literal prefix makes it fast.
-_BOT_TOKEN_TAIL = re.compile(r":[A-Za-z0-9_-]{30}")
-# Every name pattern below needs one of the names, matched as (?i) matches it.
-_ANY_NAME = re.compile(rf"(?i){_NAMES}")
-# `password=s3cr3t&...` in query strings and form bodies.
-_QUERY_PAIR = re.compile(rf"(?i)(\b[\w.-]*(?:{_NAMES})[\w.-]*=)([^&\s\"'<>]+)")
-# `"password": "s3cr3t"` inside JSON that was kept as text.
-_JSON_PAIR = re.compile(rf'(?i)("[^"]*(?:{_NAMES})[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"')
-# `<password value="s3cr3t"/>` in the legacy XML API.
-_XML_VALUE = re.compile(rf'(?i)(<\s*[\w:-]*(?:{_NAMES})[\w:-]*\s+value\s*=\s*)"[^"]*"')
 
 # Registered literal secrets shorter than this are ignored: replacing every "abc" in every
 # stored text would destroy data without protecting anything worth protecting.
@@ -56,54 +47,70 @@ MIN_LITERAL_SECRET_LENGTH: Final = 4
 
 
 def is_sensitive_key(key: str) -> bool:
+    """Whether an environment variable's name says it holds a secret (the report writer's
+    child process does not inherit those). Names, not payloads: never used on content."""
     lowered = key.lower()
     return any(part in lowered for part in _SENSITIVE_KEY_PARTS)
 
 
-def _may_hold_a_name(text: str) -> bool:
-    """Whether a sensitive name occurs in ``text`` as the (?i) patterns would find it."""
-    if text.isascii():
-        # Exact for ASCII; beyond it (?i) is not str.lower() ("ſ" matches "s").
-        lowered = text.lower()
-        return any(map(lowered.__contains__, _SENSITIVE_KEY_PARTS))
-    return _ANY_NAME.search(text) is not None
+def is_credential_key(key: object) -> bool:
+    return isinstance(key, str) and key.lower() in CREDENTIAL_KEYS
+
+
+def secret_spellings(secret: str) -> set[str]:
+    """A secret as it may be written: raw, URL-encoded, JSON-escaped."""
+    return {
+        secret,
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
 
 
 class Scrubber:
     """Replaces credentials in JSON-like values; pure, so it is safe to share."""
 
     def __init__(self, literal_secrets: Iterable[str] = ()) -> None:
-        usable = {s for s in literal_secrets if len(s) >= MIN_LITERAL_SECRET_LENGTH}
-        # Longest first so a secret that contains another one is replaced whole.
-        self._literals = sorted(usable, key=len, reverse=True)
+        self._literals: list[str] = []
+        for secret in literal_secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> None:
+        """Register one more secret (one known only once the database is open)."""
+        if len(secret) < MIN_LITERAL_SECRET_LENGTH:
+            return
+        found = set(self._literals) | secret_spellings(secret)
+        # Longest first so a spelling that contains another one is replaced whole.
+        self._literals = sorted(found, key=len, reverse=True)
 
     def scrub_text(self, text: str) -> str:
         for literal in self._literals:
-            text = text.replace(literal, REDACTED)
-        if _BOT_TOKEN_TAIL.search(text) is not None:
-            text = _BOT_TOKEN.sub(REDACTED, text)
-        if not _may_hold_a_name(text):
-            return text
-        text = _QUERY_PAIR.sub(rf"\g<1>{REDACTED}", text)
-        text = _JSON_PAIR.sub(rf'\g<1>"{REDACTED}"', text)
-        return _XML_VALUE.sub(rf'\g<1>"{REDACTED}"', text)
+            if literal in text:
+                text = text.replace(literal, REDACTED)
+        return text
 
     def leaves_json_text_alone(self, text: str) -> bool:
         """True when ``text``, a JSON document, may be stored as it is: scrubbing what it
         decodes to would change nothing.
 
         Without a backslash every key and string value it decodes to is a substring of it,
-        and the scrubber only changes a payload through a sensitive name, a registered
-        secret or a bot token found in one of those; so their absence from the whole text
-        is enough (punctuation between the strings only makes this more cautious).
+        and the scrubber only changes a payload through a ``"password"`` key or a
+        registered secret found in one of those; so their absence from the whole text is
+        enough (punctuation between the strings only makes this more cautious).
         """
-        if "\\" in text or _may_hold_a_name(text) or _BOT_TOKEN_TAIL.search(text) is not None:
+        if "\\" in text or '"password"' in text.lower():
             return False
         return not any(literal in text for literal in self._literals)
 
     def to_json(self, payload: Any) -> str:
         """The scrubbed payload as stored: JSON, keys sorted, non-ASCII kept."""
-        return json.dumps(self.scrub(payload), ensure_ascii=False, sort_keys=True)
+        return _dumps(self.scrub(payload))
+
+    def operator_json(self, payload: Any) -> str:
+        """An operator's content as stored: exactly as written, credential fields masked."""
+        return _dumps(mask_credentials(payload))
 
     def scrub(self, value: Any) -> Any:
         """Return a scrubbed copy of a JSON-like value (the input is never mutated)."""
@@ -111,9 +118,25 @@ class Scrubber:
             return self.scrub_text(value)
         if isinstance(value, Mapping):
             return {
-                key: REDACTED if is_sensitive_key(str(key)) else self.scrub(item)
+                self.scrub(key): REDACTED if is_credential_key(key) else self.scrub(item)
                 for key, item in value.items()
             }
         if isinstance(value, list | tuple):
             return [self.scrub(item) for item in value]
         return value
+
+
+def mask_credentials(value: Any) -> Any:
+    """A copy with every ``password`` field's value masked, nothing else changed."""
+    if isinstance(value, Mapping):
+        return {
+            key: REDACTED if is_credential_key(key) else mask_credentials(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask_credentials(item) for item in value]
+    return value
+
+
+def _dumps(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)

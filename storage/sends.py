@@ -1,11 +1,13 @@
 """Sends: one row per message (or cascade) the bot submitted to the platform.
 
 Life cycle of ``state``: a send is stored as ``submitting`` *before* the platform is
-called (so a crash mid-call leaves a trace and the partner id can be retried safely), then
-becomes ``accepted`` (ids stored), ``failed`` (the platform refused) or ``unknown`` (no
-answer: it may or may not have been accepted; a later report or a retry with the same
-partner id settles it). Delivery progress is separate: ``status``/``final`` aggregate the
-steps (see :mod:`storage.statuses`).
+called (so a crash mid-call leaves a trace under its partner id), then becomes ``accepted``
+(ids stored), ``failed`` (the platform refused it, or it never reached the platform) or
+``unknown`` (the platform may have it: a later report carrying its partner id, or for the
+legacy API the same request asked again after its minute, settles it). A report may come
+before the answer: an ``accepted`` send stays accepted whatever the call says later.
+Delivery progress is separate: ``status``/``final`` aggregate the steps (see
+:mod:`storage.statuses`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Final
 from storage.accounts import ApiFamily
 from storage.db import Database, Transaction, load_json_object
 from storage.errors import NotFoundError, SendStateError
+from storage.outbox import OutboxKind, enqueue_in_tx
 from storage.status_ranks import normalize_step_type
 from storage.timeutil import from_db, to_db
 
@@ -64,7 +67,8 @@ class NewSend:
     destination: str
     """The phone; "" for a Push to an app user without one (its request names the user)."""
     request: Mapping[str, Any]
-    """The request as sent; credentials are scrubbed again on the way in."""
+    """The request as sent, stored as it is (it is what "send again" sends); its
+    ``password`` field is masked on the way in."""
     operator_id: int
     chat_id: int
 
@@ -138,6 +142,10 @@ class SendRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def now(self) -> datetime:
+        """The database's clock: what ``created_at``/``updated_at`` are measured by."""
+        return self._db.now()
+
     async def create_submitting(self, new: NewSend) -> Send:
         """Store a send before calling the platform; its steps start without a status."""
         if isinstance(new.steps, str):  # a str is a Sequence[str] too: "SMS" -> S, M, S
@@ -163,7 +171,7 @@ class SendRepository:
                     "destination": (
                         normalize_destination(new.destination) if new.destination else None
                     ),
-                    "request": self._db.to_json(dict(new.request)),
+                    "request": self._db.operator_json(dict(new.request)),
                     "operator_id": new.operator_id,
                     "chat_id": new.chat_id,
                     "now": now,
@@ -188,8 +196,13 @@ class SendRepository:
         mt_num: str | None = None,
         legacy_id: str | None = None,
         legacy_ids: Mapping[str, str] | None = None,
+        redraw_card: bool = False,
     ) -> Send:
-        """Store the platform's ids. Idempotent; a delivery report may have come first."""
+        """Store the platform's ids. Idempotent; a delivery report may have come first.
+
+        ``redraw_card``: the card was drawn before (an unknown outcome settled later), so an
+        edit is queued for it in the same transaction.
+        """
         async with self._db.transaction() as tx:
             rows = await tx.execute(
                 "UPDATE sends SET state = 'accepted',"
@@ -216,15 +229,30 @@ class SendRepository:
                     f"legacy_id={legacy_id!r}: state {current.state}, "
                     f"mt_num={current.mt_num!r}, legacy_id={current.legacy_id!r}"
                 )
+            if redraw_card:
+                await enqueue_in_tx(self._db, tx, send_id, OutboxKind.CARD, None)
         return send_from_row(rows[0])
 
     async def mark_failed(self, send_id: int, error: str) -> Send:
-        """The platform refused the request; nothing was sent. The send becomes final."""
+        """The platform refused the request, or it never reached the platform: nothing was
+        sent. The send becomes final."""
         return await self._settle(send_id, SendState.FAILED, error, ("submitting", "unknown"))
 
     async def mark_unknown(self, send_id: int, error: str) -> Send:
-        """No answer from the platform (timeout, connection reset): outcome unknown."""
+        """The platform may have it (no answer, an answer that is not the platform's).
+        Already unknown (a retry unanswered too), or accepted (a report came first): as is."""
         return await self._settle(send_id, SendState.UNKNOWN, error, ("submitting",))
+
+    async def note_error(self, send_id: int, error: str) -> Send:
+        """Keep why the last try of a send said nothing new; its state stays."""
+        async with self._db.transaction() as tx:
+            rows = await tx.execute(
+                "UPDATE sends SET error = ?, updated_at = ? WHERE id = ? RETURNING *",
+                (self._db.scrub_text(error), to_db(self._db.now()), send_id),
+            )
+        if not rows:
+            raise NotFoundError(f"no send with id {send_id}")
+        return send_from_row(rows[0])
 
     async def _settle(
         self, send_id: int, state: SendState, error: str, allowed_from: tuple[str, ...]
@@ -242,10 +270,14 @@ class SendRepository:
                     json.dumps(allowed_from),
                 ),
             )
-            if not rows:
-                current = await fetch_send(tx, send_id)
-                raise SendStateError(f"send {send_id} is {current.state}; cannot become {state}")
-        return send_from_row(rows[0])
+            if rows:
+                return send_from_row(rows[0])
+            current = await fetch_send(tx, send_id)
+        # A lost answer says less than a report that came first (the platform has it), and
+        # a send already unknown stays so.
+        if state is SendState.UNKNOWN and current.state in (SendState.ACCEPTED, state):
+            return current
+        raise SendStateError(f"send {send_id} is {current.state}; cannot become {state}")
 
     async def set_card_message(self, send_id: int, message_id: int) -> None:
         """Remember the status card; pending outbox entries follow it."""

@@ -135,8 +135,12 @@ class CardNotifier:
             # wait for the idle poll.
             self._wake.clear()
             delay = await self.drain()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancellation that
+            # comes as the wake-up does (a card posted just before a stop), and the stop
+            # then waits on this loop forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), min(delay, self._idle_poll))
+                async with asyncio.timeout(min(delay, self._idle_poll)):
+                    await self._wake.wait()
 
     async def drain(self) -> float:
         """Deliver every entry whose chat may be written to now; seconds until the next one."""

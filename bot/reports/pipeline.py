@@ -81,6 +81,7 @@ async def status_pipeline(
 ) -> AsyncIterator[Pipeline]:
     """Receive reports, poll legacy states, edit cards; stopped on leaving."""
     secret = await reports_secret(settings, KeyValueRepository(db))
+    db.add_literal_secret(secret)  # in the receiver's URL: never in a stored payload
 
     async def health() -> dict[str, Any]:
         database = "ok"
@@ -98,7 +99,7 @@ async def status_pipeline(
     writer = WriterConfig(
         database=str(db.path),
         busy_timeout=settings.storage.database_busy_timeout,
-        literal_secrets=literal_secrets(settings),
+        literal_secrets=[*literal_secrets(settings), secret],
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
     )
     reports = settings.reports

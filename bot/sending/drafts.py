@@ -2,6 +2,9 @@
 
 A draft is plain data (JSON in FSM storage, so a restart keeps it). Building the platform
 request runs every rule of `provider`; the violations come back to the operator in words.
+What the operator typed goes into the request as it is: every field the form card shows
+is in the request, and a form whose fields cannot all go into one message (a WhatsApp
+text and picture) says so instead of dropping one.
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from provider.messages import (
     VkMessage,
     WhatsAppData,
     WhatsAppMessage,
+    one_content_only,
 )
+from provider.phone import PhoneDoubt, PhoneNumber
 from provider.request import CascadeStep, ScheduleInfo, SendRequest
 
 DraftKind = Literal["send", "sms", "flashcall", "voicecode", "cascade"]
@@ -86,7 +91,9 @@ class StepDraft(BaseModel):
     def label(self) -> str:
         return CHANNEL_RULES[self.channel].label
 
-    def to_message(self) -> Message:
+    def to_message(self, loc: tuple[str | int, ...] = ("message", "data")) -> Message:
+        """The step as the platform's message; `loc` locates it in the request for a
+        violation found here (text and picture where only one fits)."""
         ttl, unit = ttl_fields(self.ttl_seconds)
         lifetime = {"ttl": ttl, "ttl_unit": unit}
         text = self.text or ""
@@ -119,15 +126,17 @@ class StepDraft(BaseModel):
             case MessageType.VIBER:
                 return ViberMessage(
                     data=ViberData(
-                        instant_content=self._viber_content(),
+                        instant_content=self._viber_content(loc),
                         service_number=self.sender,
                         **lifetime,
                     )
                 )
             case MessageType.WHATSAPP:
+                if self.image_url and self.text:
+                    raise one_content_only(MessageType.WHATSAPP, loc)
                 content: TextContent | ImageContent = (
                     ImageContent(data=ImageContentData(image_url=self.image_url))
-                    if self.image_url and not self.text
+                    if self.image_url
                     else TextContent(data=TextContentData(text=text))
                 )
                 return WhatsAppMessage(
@@ -136,7 +145,9 @@ class StepDraft(BaseModel):
                     )
                 )
 
-    def _viber_content(self) -> TextContent | ImageContent | ButtonContent:
+    def _viber_content(
+        self, loc: tuple[str | int, ...]
+    ) -> TextContent | ImageContent | ButtonContent:
         if self.button_caption or self.button_action:
             return ButtonContent(
                 data=ButtonContentData(
@@ -146,7 +157,9 @@ class StepDraft(BaseModel):
                     image_url=self.image_url,
                 )
             )
-        if self.image_url and not self.text:
+        if self.image_url and self.text:
+            raise one_content_only(MessageType.VIBER, loc)
+        if self.image_url:
             return ImageContent(data=ImageContentData(image_url=self.image_url))
         return TextContent(data=TextContentData(text=self.text or ""))
 
@@ -181,10 +194,18 @@ class Draft(BaseModel):
     kind: DraftKind
     account: str
     phone: str | None = None
+    phone_doubts: list[PhoneDoubt] = Field(default_factory=list)
+    """Why the number as read may not be the one meant (another country, a digit lost):
+    the card asks, and nothing is sent until the operator confirms it."""
     steps: list[StepDraft]
     schedule: ScheduleDraft = Field(default_factory=ScheduleDraft)
     legacy: LegacyDraft = Field(default_factory=LegacyDraft)
     show_json: bool = False
+    version: int = 0
+    """Which drawing of the form card this is: each drawing carries the next one on its
+    buttons, so a press on a card showing an older version acts on nothing."""
+    card_message_id: int | None = None
+    """The message that shows the form card (one per form, edited in place)."""
 
     @property
     def first(self) -> StepDraft:
@@ -199,11 +220,17 @@ class Draft(BaseModel):
         """The app user a Push draft goes to in place of a phone (externalUserId)."""
         return self.first.external_user_id if self.first.channel is MessageType.PUSH else None
 
+    def with_phone(self, phone: PhoneNumber) -> Draft:
+        return self.model_copy(update={"phone": phone.digits, "phone_doubts": list(phone.doubts)})
+
     def to_request(
         self, *, partner_id: str | None = None, notify_url: str | None = None
     ) -> SendRequest:
         """The platform request; raises pydantic's ValidationError naming every broken rule."""
-        steps = [CascadeStep(step.to_message(), step.resend_if_not) for step in self.steps]
+        steps = [
+            CascadeStep(step.to_message(_step_loc(index)), step.resend_if_not)
+            for index, step in enumerate(self.steps)
+        ]
         schedule = None
         if not self.schedule.empty:
             schedule = ScheduleInfo.model_validate(
@@ -223,6 +250,13 @@ class Draft(BaseModel):
             schedule_info=schedule,
             use_time_diff=True if self.schedule.subscriber_time_zone else None,
         )
+
+
+def _step_loc(index: int) -> tuple[str, ...]:
+    """Where step `index`'s data is in the request: message, then the nextLink chain."""
+    if not index:
+        return ("message", "data")
+    return ("cascadeChainLink", *("nextLink",) * (index - 1), "message", "data")
 
 
 def content_from_text(step: StepDraft, text: str) -> StepDraft:

@@ -77,6 +77,11 @@ def _with_first(draft: Draft, **updates: object) -> Draft:
     return draft.model_copy(update={"steps": [step, *draft.steps[1:]]})
 
 
+def with_phone_confirmed(draft: Draft) -> Draft:
+    """The operator confirmed the number as the card reads it."""
+    return draft.model_copy(update={"phone_doubts": []})
+
+
 def with_lifetime(draft: Draft, seconds: int) -> Draft:
     """The first step's lifetime; 0: the platform's default."""
     return _with_first(draft, ttl_seconds=seconds or None)
@@ -110,19 +115,28 @@ def with_sms_fallback(draft: Draft, *, sms_text: str, sender: str | None) -> Dra
 
 _SCHEDULE = re.compile(
     r"(?P<begin>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})"
-    r"(?:\s+(?P<weekdays>[1-7]{1,7}))?(?:\s+(?P<deadline>\S+))?(?P<local>\s+local)?"
+    # "local" is the time-zone switch, never a deadline ("10:00-21:00 12345 local").
+    r"(?:\s+(?P<weekdays>[1-7]{1,7}))?(?:\s+(?P<deadline>(?!local$)\S+))?(?P<local>\s+local)?"
 )
 
 
-def apply_field(draft: Draft, field: str, value: str, *, voice_code: bool = False) -> Draft:
+def phone_error(exc: PhoneNumberError) -> FieldError:
+    """The operator's words for why a text is not a number (`phone-problem-*` messages)."""
+    return FieldError("error-phone", problem=exc.problem.value)
+
+
+def apply_field(
+    draft: Draft, field: str, value: str, *, region: str, voice_code: bool = False
+) -> Draft:
     """The draft with one field changed; FieldError says (by message id) why not.
 
-    `voice_code`: the draft's account reads its FLASHINGCALLs out (VoiceCode), so a
-    cascade's FlashingCall step takes a code alone, not a text around it.
+    `region`: the country of numbers typed without a country code. `voice_code`: the
+    draft's account reads its FLASHINGCALLs out (VoiceCode), so a cascade's FlashingCall
+    step takes a code alone, not a text around it.
     """
     step = draft.first
     if field == "phone":
-        return _with_recipient(draft, value)
+        return _with_recipient(draft, value, region)
     if field == "schedule":
         return _with_schedule(draft, value)
     if field in _EXTRA_FIELDS:
@@ -173,20 +187,22 @@ def _cascade_text(step: StepDraft, value: str, *, voice_code: bool) -> StepDraft
     return step if text is None else step.model_copy(update={"text": text})
 
 
-def _with_recipient(draft: Draft, value: str) -> Draft:
+def _with_recipient(draft: Draft, value: str, region: str) -> Draft:
     """A phone, or for a Push the app's user (``user:<id>``) in its place."""
     user = parse_app_user(value)
     if user is not None:
         if draft.kind == "cascade" or draft.first.channel is not MessageType.PUSH:
             raise FieldError("error-app-user-push-only")
         step = draft.first.model_copy(update={"external_user_id": user})
-        return draft.model_copy(update={"phone": None, "steps": [step, *draft.steps[1:]]})
+        return draft.model_copy(
+            update={"phone": None, "phone_doubts": [], "steps": [step, *draft.steps[1:]]}
+        )
     try:
-        phone = parse_phone(value).digits
+        phone = parse_phone(value, region)
     except PhoneNumberError as exc:
-        raise FieldError("error-phone", reason=exc.reason) from exc
+        raise phone_error(exc) from exc
     steps = [s.model_copy(update={"external_user_id": None}) for s in draft.steps]
-    return draft.model_copy(update={"phone": phone, "steps": steps})
+    return draft.with_phone(phone).model_copy(update={"steps": steps})
 
 
 def _with_push_options(draft: Draft, value: str) -> Draft:

@@ -43,6 +43,11 @@ async def active_draft(state: FSMContext, form_id: str) -> Draft | None:
     return draft if draft is not None and draft.form_id == form_id else None
 
 
+def next_drawing(draft: Draft) -> Draft:
+    """The draft as the card is about to be drawn again: its buttons carry the new version."""
+    return draft.model_copy(update={"version": draft.version + 1})
+
+
 async def editing_field(state: FSMContext) -> str:
     """The field whose new value the next message is (see `FormStates.editing`)."""
     return str((await state.get_data()).get(EDITING_KEY, ""))

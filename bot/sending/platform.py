@@ -15,6 +15,7 @@ from provider.account_http import RetryPolicy
 from provider.channels import MessageType
 from provider.legacy import LegacyChannel, LegacyClient, LegacySendRequest, Transport
 from provider.legacy import new_client_id_message as new_legacy_id
+from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
 from provider.request import SendRequest
 from provider.rest import RestClient, new_partner_id
 from storage import AccountRepository, ApiFamily
@@ -81,10 +82,20 @@ class PlatformAccount:
         return self.client.transport if isinstance(self.client, LegacyClient) else None
 
     @property
-    def can_resend_safely(self) -> bool:
-        """Whether a send whose answer was lost may be asked again without a risk of
-        sending twice: only where the request carries our id (not legacy GET)."""
-        return self.transport != "get"
+    def duplicate_control(self) -> bool:
+        """The platform sends one partner id once on this account (seed 001: a service
+        switched on separately; the account's setting says whether it is)."""
+        return self.config.duplicate_control
+
+    @property
+    def same_id_is_safe(self) -> bool:
+        """Whether a send whose outcome is unknown may be asked again with its id without
+        a risk of a second message: REST with duplicate control; legacy JSON and XML,
+        whose client_id_message the platform never sends twice (seed 003). Legacy GET
+        carries no id at all."""
+        if self.is_legacy:
+            return self.transport != "get"
+        return self.duplicate_control
 
     @property
     def senders(self) -> list[str]:
@@ -186,11 +197,16 @@ def _rest_client(
         config.password,
         timeout=timeout,
         retry=RetryPolicy(attempts=attempts),
+        duplicate_control=config.duplicate_control,
     )
 
 
 def _legacy_client(
-    config: AccountConfig, url: str, timeout: httpx.Timeout, attempts: int
+    config: AccountConfig,
+    url: str,
+    timeout: httpx.Timeout,
+    attempts: int,
+    identical_window: float,
 ) -> LegacyClient:
     return LegacyClient(
         url,
@@ -199,6 +215,7 @@ def _legacy_client(
         transport=LEGACY_TRANSPORTS[config.api],
         timeout=timeout,
         retry=RetryPolicy(attempts=attempts),
+        identical_window=identical_window,
     )
 
 
@@ -210,11 +227,14 @@ async def open_platform(
     sandbox_url: str | None,
     request_timeout: float = 20.0,
     attempts: int = 3,
+    identical_window: float = IDENTICAL_REQUEST_WINDOW,
 ) -> AsyncIterator[Platform]:
     """Open one client per account; sandbox accounts send to `sandbox_url` (REST).
 
     Legacy accounts (legacy-get/-json/-xml) get a `LegacyClient` on their base URL, the
     folder holding sendmessage.php and xml/; everything else a `RestClient`.
+    `identical_window`: the legacy API's minute without identical requests (tests whose
+    sandbox runs a faster clock give theirs).
     """
     timeout = httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0))
     async with AsyncExitStack() as stack:
@@ -225,7 +245,7 @@ async def open_platform(
                 raise ValueError(f"account {config.name!r} has no URL and no sandbox runs")
             client: RestClient | LegacyClient
             if config.api in LEGACY_TRANSPORTS and not config.is_sandbox:
-                client = _legacy_client(config, url, timeout, attempts)
+                client = _legacy_client(config, url, timeout, attempts, identical_window)
                 family = ApiFamily.LEGACY
             else:
                 client = _rest_client(config, url, timeout, attempts)

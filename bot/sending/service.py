@@ -1,10 +1,15 @@
 """Submitting a send: persist first, then call the platform, then record what it said.
 
 A send is stored (state `submitting`, a fresh partner id) before the platform hears of it,
-so a crash or a timeout never loses it; a retry reuses the same partner id, so the
-platform sends at most once. Both API families take this one path: the partner id is the
-REST ``id`` or the legacy ``client_id_message`` (a number), and the request goes out in
-the account's own shape (`bot.sending.legacy_fit` makes the legacy one from the draft).
+so a crash or a timeout never loses it. What the call says is one of three outcomes
+(`provider.errors.Outcome`): accepted; refused or not sent (nothing went out: the form
+stays for another ✅); unknown (the platform may have it: the card says so, keeps the
+id, and settles when a report carrying the id arrives, or - legacy JSON/XML - when the
+same request asked again after the platform's minute brings the ids back). Nothing is
+sent again behind the operator's back unless the account has duplicate control.
+Both API families take this one path: the partner id is the REST ``id`` or the legacy
+``client_id_message`` (a number), and the request goes out in the account's own shape
+(`bot.sending.legacy_fit` makes the legacy one from the draft).
 
 What is stored is the request as it goes out: the REST request, or for a legacy account
 the legacy one (with its client_id_message), which the status card's "send again" reads
@@ -15,23 +20,35 @@ older versions kept the draft's REST request; those are still read.)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pydantic import ValidationError
 
 from bot.reports.urls import ReportUrls
 from bot.sending.drafts import Draft, DraftKind, draft_from_request
+from bot.sending.inflight import InFlight
 from bot.sending.legacy_fit import draft_from_legacy, legacy_request_body, to_legacy_request
 from bot.sending.platform import OutgoingRequest, Platform, PlatformAccount
 from bot.sending.shown import shown_request
 from bot.sending.voice import voice_code_violations
-from provider.errors import ProviderAPIError, ProviderConnectionError, ProviderError
-from provider.legacy import IdenticalRequestError, LegacySendRequest
+from provider.errors import Outcome, ProviderAPIError, ProviderError, UnreadableAnswerError
+from provider.legacy import LegacySendRequest
+from provider.legacy.errors import TooSoonError
 from provider.logs import log_event
 from provider.request import SendRequest
-from storage import AuditRepository, NewSend, Operator, Send, SendRepository, SendState
+from storage import (
+    ApiFamily,
+    AuditRepository,
+    NewSend,
+    Operator,
+    Send,
+    SendRepository,
+    SendState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +58,23 @@ class Submitted:
     send: Send
     account: PlatformAccount
     error: ProviderError | None = None
-    """None: the platform accepted it (send.mt_num, or for legacy send.legacy_id, is set)."""
+    """What the last call raised; None when the platform accepted the send."""
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """None: accepted (a report may have said so even when the call failed);
+        REFUSED or NOT_SENT: nothing went out; UNKNOWN: the platform may have it."""
+        if self.send.state is SendState.ACCEPTED:
+            return None
+        if self.send.state is SendState.UNKNOWN or self.error is None:
+            return Outcome.UNKNOWN
+        return self.error.outcome
 
 
 class UnsafeResendError(ProviderError):
-    """A legacy-get send whose answer was lost cannot be sent again safely.
-
-    GET carries no client_id_message, so the platform could not recognise the repeat and
-    would send the message twice.
-    """
+    """A send whose outcome is unknown cannot be asked again with its id on this account:
+    without duplicate control (REST) or a client_id_message (legacy GET) the platform would
+    take the repeat for a second message."""
 
 
 class SendService:
@@ -61,14 +86,28 @@ class SendService:
         *,
         report_urls: ReportUrls,
         on_card_posted: Callable[[], None],
+        in_flight: InFlight | None = None,
+        default_region: str = "RU",
     ) -> None:
         """`on_card_posted` is called after a status card is posted: reports may already be
-        waiting for it (the card notifier's wake-up)."""
+        waiting for it (the card notifier's wake-up). `default_region`: the country of
+        numbers operators type without a country code (DEFAULT_REGION)."""
+        self.default_region = default_region
         self._platform = platform
         self._sends = sends
         self._audit = audit
         self._report_urls = report_urls
         self._on_card_posted = on_card_posted
+        self.in_flight = in_flight or InFlight()
+        """Sends under way: `drain` lets them finish when the bot stops."""
+
+    def sending(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Around a send and the posting of its card: a stop waits for both."""
+        return self.in_flight.sending()
+
+    async def drain(self) -> int:
+        """Let sends under way finish (bounded); see `InFlight.drain`."""
+        return await self.in_flight.drain()
 
     async def card_posted(self, send_id: int, message_id: int) -> None:
         await self._sends.set_card_message(send_id, message_id)
@@ -165,8 +204,8 @@ class SendService:
     async def recover_interrupted(self) -> int:
         """Sends a stopped process left `submitting`: whether they went out is unknown now.
 
-        They become `unknown`: their cards offer a retry with the same partner id, which
-        the platform never sends twice.
+        They become `unknown`: their cards say the platform may have them; a report with
+        their id, or (legacy JSON/XML) asking again with it, settles them.
         """
         count = 0
         for send in await self._sends.open_sends():
@@ -177,20 +216,22 @@ class SendService:
             log_event(log, "sends_recovered", count=count)
         return count
 
-    async def retry(self, send: Send) -> Submitted:
-        """Ask the platform again about a send whose outcome is unknown: same partner id."""
+    async def retry(self, send: Send, *, redraw_card: bool = False) -> Submitted:
+        """Ask the platform again about a send whose outcome is unknown, with its id: only
+        where the platform never sends one id twice (`PlatformAccount.same_id_is_safe`).
+        `redraw_card`: nobody is editing its card now (the resolver), so an edit is queued."""
         account = self._platform.by_id(send.account_id)
         if account is None:
             raise LookupError(f"send {send.id}: its account is no longer configured")
-        if not account.can_resend_safely:
+        if not account.same_id_is_safe:
             raise UnsafeResendError(
-                f"send {send.id}: legacy-get has no client_id_message; a resend could "
-                "send the message twice"
+                f"send {send.id}: the account has no duplicate control by id; asking again "
+                "could send the message twice"
             )
         if is_legacy_body(send.request):
             # The legacy request as it first went, its client_id_message included.
             legacy = LegacySendRequest.model_validate(send.request)
-            return await self._deliver(send, account, legacy)
+            return await self._deliver(send, account, legacy, redraw_card=redraw_card)
         request = SendRequest.model_validate(send.request).model_copy(
             update={
                 "id": send.partner_id,
@@ -199,7 +240,30 @@ class SendService:
                 "notify_url": self._notify_url(account),
             }
         )
-        return await self._deliver(send, account, self._outgoing(account, request, send.partner_id))
+        outgoing = self._outgoing(account, request, send.partner_id)
+        return await self._deliver(send, account, outgoing, redraw_card=redraw_card)
+
+    async def resolve_unknown(self, *, older_than: timedelta) -> int:
+        """Ask the legacy platform again about sends whose outcome is unknown, once its
+        minute without identical requests is over (`older_than`); the number settled.
+
+        The same request with the same client_id_message is never sent twice (seed 003):
+        the platform answers the message's ids. REST sends settle by their reports instead
+        (the platform may return the partner id in them, seed 001). GET has no id to ask by.
+        """
+        settled = 0
+        for send in await self._sends.open_sends(api_family=ApiFamily.LEGACY):
+            account = self._platform.by_id(send.account_id)
+            if (
+                send.state is not SendState.UNKNOWN
+                or account is None
+                or not account.same_id_is_safe
+                or self._sends.now() - send.updated_at < older_than
+            ):
+                continue
+            result = await self.retry(send, redraw_card=True)
+            settled += result.outcome is None
+        return settled
 
     def _outgoing(
         self, account: PlatformAccount, request: SendRequest, partner_id: str
@@ -216,24 +280,23 @@ class SendService:
         return to_legacy_request(draft, api=account.api, client_id=partner_id)
 
     async def _deliver(
-        self, send: Send, account: PlatformAccount, request: OutgoingRequest
+        self,
+        send: Send,
+        account: PlatformAccount,
+        request: OutgoingRequest,
+        *,
+        redraw_card: bool = False,
     ) -> Submitted:
         try:
-            accepted = await account.send(request)
-        except IdenticalRequestError as exc:
-            # Only a repeat of a request that reached the platform is refused like this
-            # (a retry after a lost answer): it may well have been sent.
-            return await self._unknown(send, account, exc)
-        except ProviderAPIError as exc:
-            failed = await self._sends.mark_failed(send.id, _error_text(exc))
-            return Submitted(failed, account, exc)
-        except ProviderConnectionError as exc:
-            return await self._unknown(send, account, exc)
+            accepted = await self.in_flight.call(account.send(request))
+        except ProviderError as exc:
+            return await self._not_accepted(send, account, exc)
         stored = await self._sends.mark_accepted(
             send.id,
             mt_num=accepted.mt_num,
             legacy_id=accepted.legacy_id,
             legacy_ids=accepted.legacy_ids if accepted.legacy_id else None,
+            redraw_card=redraw_card,
         )
         log_event(
             log,
@@ -246,12 +309,31 @@ class SendService:
         )
         return Submitted(stored, account)
 
-    async def _unknown(self, send: Send, account: PlatformAccount, exc: ProviderError) -> Submitted:
-        """Whether it went out is unknown: the card offers a retry with the same id."""
-        if send.state is SendState.UNKNOWN:
-            return Submitted(send, account, exc)  # a retry that was not answered either
-        unknown = await self._sends.mark_unknown(send.id, _error_text(exc))
-        return Submitted(unknown, account, exc)
+    async def _not_accepted(
+        self, send: Send, account: PlatformAccount, exc: ProviderError
+    ) -> Submitted:
+        text = _error_text(exc)
+        if exc.outcome is Outcome.UNKNOWN:
+            stored = await self._sends.mark_unknown(send.id, text)
+        elif send.state is SendState.UNKNOWN and isinstance(exc, TooSoonError):
+            stored = send  # not asked at all: the platform's minute is not over yet
+        elif send.state is SendState.UNKNOWN:
+            # Asked again and refused, or not reached: that says nothing of the first try.
+            stored = await self._sends.note_error(send.id, text)
+        else:
+            stored = await self._sends.mark_failed(send.id, text)
+        log_event(
+            log,
+            "send_not_accepted",
+            level=logging.WARNING,
+            send_id=send.id,
+            account=account.name,
+            outcome=exc.outcome.value,
+            state=stored.state.value,
+            error=type(exc).__name__,
+            dest=send.destination,
+        )
+        return Submitted(stored, account, exc)
 
 
 def is_legacy_body(request: Mapping[str, object]) -> bool:
@@ -272,4 +354,6 @@ def _error_text(exc: ProviderError) -> str:
             return exc.description
         details = f": {exc.extended_description}" if exc.extended_description else ""
         return f"code {exc.code}: {exc.description}{details}"
-    return type(exc).__name__
+    if isinstance(exc, UnreadableAnswerError):
+        return f"HTTP {exc.http_status}, an answer that is not the platform's"
+    return str(exc)

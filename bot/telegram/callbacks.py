@@ -1,8 +1,10 @@
 """Callback data of every inline button: opaque ids, never the data they act on.
 
-A form's buttons carry the form's random id: pressing a button of an older form (after a
-restart, or after the flow moved on) finds no such form and is answered politely. A status
-card's buttons carry the send's row id; the handler checks the presser may act on it.
+A form's buttons carry the form's random id and the version of the form they were drawn
+with: pressing a button of an older form (after a restart, or after the flow moved on), or
+of a card that shows another version of the form, acts on nothing and is answered
+politely. A status card's buttons carry the send's row id; the handler checks the presser
+may act on it.
 """
 
 from __future__ import annotations
@@ -41,17 +43,24 @@ class FormAction(StrEnum):
     """FlashingCall: toggle the SMS fallback."""
     REVEAL = "reveal"
     """In a group: the whole number, in an alert only the form's author sees."""
+    CONFIRM_PHONE = "phone_ok"
+    """The operator confirms the number as the card reads it (another country, a digit
+    not in it)."""
 
 
 class FormCallback(CallbackData, prefix="f"):
     form: str
     action: FormAction
     value: str = ""
+    version: int = 0
+    """The draft version the button was drawn with (`Draft.version`)."""
 
 
 class CardAction(StrEnum):
     REFRESH = "refresh"
     REPEAT = "repeat"
+    REPEAT_ANYWAY = "again"
+    """"Send again" on a send the platform may already have: the second, warned tap."""
     RETRY = "retry"
     OPEN = "open"
 

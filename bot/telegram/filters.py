@@ -23,14 +23,31 @@ class RoleFilter(Filter):
 
 
 class ActiveForm(Filter):
-    """The pressed button belongs to the person's current form; the handler gets it as `draft`.
+    """The pressed button belongs to the person's current form, as it is now (the version the
+    button was drawn with); the handler gets the form as `draft`.
 
     A button of an older form (sent, cancelled, replaced, another person's in a group)
-    matches no handler and is answered by the fallback's polite "no longer active".
+    matches no handler and is answered by the fallback's polite "no longer active"; one of
+    the current form drawn with an older version, by `OutdatedCard`.
     """
 
     async def __call__(
         self, event: TelegramObject, callback_data: FormCallback, state: FSMContext
     ) -> bool | dict[str, Any]:
         draft = await active_draft(state, callback_data.form)
-        return False if draft is None else {"draft": draft}
+        if draft is None or draft.version != callback_data.version:
+            return False
+        return {"draft": draft}
+
+
+class OutdatedCard(Filter):
+    """A button of the current form, drawn with another version than the form's now: the
+    card pressed does not show what would be sent."""
+
+    async def __call__(
+        self, event: TelegramObject, callback_data: FormCallback, state: FSMContext
+    ) -> bool | dict[str, Any]:
+        draft = await active_draft(state, callback_data.form)
+        if draft is None or draft.version == callback_data.version:
+            return False
+        return {"draft": draft}

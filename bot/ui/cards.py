@@ -32,7 +32,13 @@ from bot.ui.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType
 from provider.legacy import ERROR_STATE
 from provider.messages import describe_seconds
-from provider.phone import format_international, mask_phone
+from provider.phone import (
+    PhoneDoubt,
+    country_name,
+    format_international,
+    mask_phone,
+    region_name,
+)
 from provider.reports import ERROR_NAMES, DeliveryStatus, error_name, lifetime_ran_out
 from provider.request import CascadeStep
 from provider.sms import sms_parts
@@ -88,7 +94,8 @@ def channel_label(channel: str, *, voice_code: bool = False) -> str:
 def render_form(
     draft: Draft, platform: Platform, sending: SendService, t: Translator, *, private_chat: bool
 ) -> Card:
-    """The form card for a draft: its problems listed, the JSON preview when asked for."""
+    """The form card for a draft: its problems listed, the JSON preview when asked for.
+    Every field it shows is one the request carries, as it will be sent."""
     account = platform.get(draft.account)
     problems: list[str] = []
     preview = None
@@ -108,6 +115,7 @@ def render_form(
         preview=preview,
         several_accounts=platform.several,
         private_chat=private_chat,
+        region=sending.default_region,
     )
 
 
@@ -138,6 +146,7 @@ def form_card(
     preview: dict[str, object] | None,
     several_accounts: bool,
     private_chat: bool,
+    region: str,
 ) -> Card:
     voice = account.voice_code
     channels = chain_label([step.channel.value for step in draft.steps], voice_code=voice)
@@ -148,6 +157,8 @@ def form_card(
         lines.append(t("form-app-user", user=draft.app_user))
     else:
         lines.append(t("form-phone", phone=_phone(draft.phone, t, private_chat=private_chat)))
+    if draft.phone and draft.phone_doubts:
+        lines.extend(_phone_doubts(draft.phone, draft.phone_doubts, region, t))
     for number, step in enumerate(draft.steps, start=1):
         label = channel_label(step.channel.value, voice_code=voice)
         if len(draft.steps) > 1:
@@ -174,6 +185,11 @@ def form_card(
                 deadline=s.deadline or "—",
             )
         )
+        lines.append(
+            t("form-schedule-subscriber-zone")
+            if s.subscriber_time_zone
+            else t("form-schedule-sender-zone")
+        )
     lines.extend(_legacy_lines(draft, t))
     if problems:
         lines.append("")
@@ -197,6 +213,19 @@ def _phone(phone: str | None, t: Translator, *, private_chat: bool) -> str:
     if not phone:
         return t("form-missing")
     return format_international(phone) if private_chat else mask_phone(phone)
+
+
+def _phone_doubts(
+    phone: str, doubts: Sequence[PhoneDoubt], region: str, t: Translator
+) -> list[str]:
+    """The number as read, with its country, and why it is asked about."""
+    country = country_name(phone, t.language) or "+" + phone[:3]
+    lines = [t("form-phone-question", country=country)]
+    if PhoneDoubt.FOREIGN in doubts:
+        lines.append(t("form-phone-foreign", region=region_name(region, t.language)))
+    if PhoneDoubt.DIGITS in doubts:
+        lines.append(t("form-phone-digits"))
+    return lines
 
 
 def _step_lines(step: StepDraft, t: Translator, *, legacy: bool = False) -> list[str]:
@@ -280,15 +309,17 @@ def _form_keyboard(
     private_chat: bool,
 ) -> InlineKeyboardMarkup:
     def button(text: str, action: FormAction, value: str = "") -> None:
-        builder.button(
-            text=text,
-            callback_data=FormCallback(form=draft.form_id, action=action, value=value),
-        )
+        builder.button(text=text, callback_data=form_button(draft, action, value))
 
     builder = InlineKeyboardBuilder()
+    sizes = []
+    if draft.phone and draft.phone_doubts:
+        country = country_name(draft.phone, t.language) or "+" + draft.phone[:3]
+        button(t("button-confirm-phone", country=country), FormAction.CONFIRM_PHONE)
+        sizes.append(1)
     button(t("button-send"), FormAction.SEND)
     button(t("button-cancel"), FormAction.CANCEL)
-    sizes = [2]
+    sizes.append(2)
     row = 0
     button(t("button-edit-phone"), FormAction.EDIT, "phone")
     row += 1
@@ -359,6 +390,11 @@ def _form_keyboard(
     return builder.as_markup()
 
 
+def form_button(draft: Draft, action: FormAction, value: str = "") -> FormCallback:
+    """A button acting on this drawing of the form (its version)."""
+    return FormCallback(form=draft.form_id, action=action, value=value, version=draft.version)
+
+
 # -- the status card -------------------------------------------------------------------
 
 
@@ -393,7 +429,8 @@ def status_card(
     if send.state is SendState.FAILED:
         lines.append(t("status-failed", error=send.error or ""))
     elif send.state is SendState.UNKNOWN:
-        lines.append(t("status-unknown"))
+        lines.append(t("status-unknown", error=send.error or ""))
+        lines.append(_unknown_resolution(account, t))
     elif send.state is SendState.SUBMITTING:
         lines.append(t("status-submitting"))
     lines.extend(
@@ -412,8 +449,8 @@ def status_card(
         text=t("button-refresh"),
         callback_data=CardCallback(send_id=send.id, action=CardAction.REFRESH),
     )
-    resend_safely = account is None or account.can_resend_safely
-    if send.state is SendState.UNKNOWN and can_repeat and resend_safely:
+    unknown = send.state is SendState.UNKNOWN
+    if unknown and can_repeat and account is not None and account.same_id_is_safe:
         builder.button(
             text=t("button-retry"),
             callback_data=CardCallback(send_id=send.id, action=CardAction.RETRY),
@@ -515,6 +552,33 @@ def _lapse(
     if not lifetime_ran_out(status, wanted, next_step_started=following.status is not None):
         return None
     return wanted, plan[position].ttl_seconds
+
+
+def repeat_warning_card(card: Card, send: Send, t: Translator) -> Card:
+    """The card of a send the platform may have, asking for a second tap on "send again"."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("button-repeat-anyway"),
+        callback_data=CardCallback(send_id=send.id, action=CardAction.REPEAT_ANYWAY),
+    )
+    builder.button(
+        text=t("button-refresh"),
+        callback_data=CardCallback(send_id=send.id, action=CardAction.REFRESH),
+    )
+    return Card(card.text + "\n\n" + t("status-repeat-warning"), builder.as_markup())
+
+
+def _unknown_resolution(account: PlatformAccount | None, t: Translator) -> str:
+    """How an unknown outcome will settle on this account, and what the operator may do."""
+    if account is None:
+        return t("status-unknown-settles-report")
+    if account.is_legacy:
+        if account.same_id_is_safe:
+            return t("status-unknown-settles-legacy")
+        return t("status-unknown-settles-never")
+    if account.duplicate_control:
+        return t("status-unknown-settles-report-retry")
+    return t("status-unknown-settles-report")
 
 
 def _status_line(

@@ -76,8 +76,17 @@ form-step-after = <b>Step { $number }: { $channel }</b>, if the previous one is 
 form-schedule = 📅 Schedule: { $begin }–{ $end }, days { $weekdays }, until { $deadline }
 form-send-time = 🕒 Send at { $time } (the platform's time)
 form-delivery-name = 🏷 Delivery name: { $name }
+form-schedule-subscriber-zone = 🕰 Times in the subscriber's time zone
+form-schedule-sender-zone = 🕰 Times in UTC+3 (the platform's default)
 form-problems = ⚠️ <b>Fix before sending:</b>
 form-stale = This form is no longer active (it was sent, cancelled or replaced). Start again with /send, /sms or /flashcall.
+form-outdated-send = Nothing was sent: this card showed an older version of the form. Check the card as it is now and press ✅ again.
+form-outdated = This card showed an older version of the form; nothing was changed. Use the card as it is now.
+form-updated = ✔️ Changed on the card above: check it there and press ✅.
+form-phone-question = ❓ <b>Is this the number you meant?</b> It reads as a number of { $country }.
+form-phone-foreign = Typed without a country code, but not a number of the default country ({ $region }).
+form-phone-digits = Not every digit you typed is in it.
+form-phone-unconfirmed = Confirm the number first (the button above ✅), or change it with ✏️ Phone.
 form-use-buttons = Use the buttons on the card above: ✅ to send, ✖️ to cancel, ✏️ to change a field.
 card-sandbox = 🧪 <b>SANDBOX</b>: test platform, no real message is sent
 card-account = 🏢 Account: { $account }
@@ -105,7 +114,9 @@ button-fallback = ↪️ SMS if no call: { $state }
 button-add-step = ➕ Add step
 button-refresh = 🔄 Refresh
 button-repeat = 🔁 Send again
-button-retry = ↩️ Retry (same id)
+button-retry = ↩️ Ask again (same id)
+button-repeat-anyway = ⚠️ Send again anyway
+button-confirm-phone = ✔️ Yes, { $country }
 
 prompt-phone = Send the phone number with the country code, e.g. +7 900 123-45-67 (a Push may go to an app user instead: <code>user:ID</code>).
 prompt-text = Send the new text.
@@ -121,7 +132,14 @@ prompt-template = Send the VK template's id and, if it has parameters, their val
 prompt-send-time = Send the time to send at, in the platform's time, as YYYY-MM-DD hh:mm, e.g. <code>2026-12-31 18:00</code> (<code>-</code>: send at once).
 prompt-delivery-name = Send the delivery's (campaign's) name (<code>-</code>: the platform's default, «Шлюз»).
 
-error-phone = That is not a phone number: { $reason }. Try again, e.g. +7 900 123-45-67.
+error-phone = { $problem ->
+        [empty] No phone number given.
+        [characters] That is not a phone number: only digits, +, spaces, dashes and brackets may be in one.
+        [too_short] That number is too short: a whole number has its area code, e.g. 900 123-45-67.
+        [too_long] That number is too long.
+        [no_country] That number has no country code I know: start it with + and the country code.
+       *[other] That number has the wrong number of digits for its country.
+    } Try again, e.g. +7 900 123-45-67.
 error-code = The text must hold the code once: 4 or 6 digits in a row, e.g. <code>1234</code> or <code>Your code 1234</code>.
 error-voice-code = VoiceCode: the text must be the code alone, 4 digits, e.g. 1234.
 error-app-user = Write the app user after <code>user:</code>, e.g. <code>user:5f1c-22a</code>.
@@ -170,7 +188,8 @@ platform-refused =
     ❌ The platform refused the send (code { $code }: { $description }).
     { $details }
     { $explanation }
-    The form is still here: fix it and press ✅ again.
+    Nothing was sent. The form is still on its card: fix it and press ✅ again.
+platform-not-reached = ❌ Not sent: the platform could not be reached (no connection was made), so it cannot have the message. The form is still on its card: press ✅ again when it is reachable.
 provider-error-1 = The platform is temporarily unavailable. Try again in a minute.
 provider-error-2 = The platform does not accept requests from this server's IP address. Ask the platform's support to allow it.
 provider-error-3 = Too many requests at once. Wait a few seconds and try again.
@@ -180,7 +199,7 @@ provider-error-6 = The platform rejected the password. Check the account setting
 provider-error-7 = No sender (serviceNumber), or the sender is not registered for this account and channel. Pick another sender.
 provider-error-8 = The platform did not accept the phone number. Check it: country code first.
 provider-error-9 = This message type is unknown or not enabled for the account.
-provider-error-10 = The platform refused a duplicate. Send it again as a new message.
+provider-error-10 = The platform answered code 10, "Prohibited sending duplicates"; its documentation says nothing more about it. Before sending again, check whether the subscriber already got this message (/trace with the number, /status with the mtNum).
 provider-error-11 = The lifetime (ttl) is outside what this channel allows.
 provider-error-100 = The platform failed internally. Try again later; if it repeats, tell the platform's support.
 
@@ -222,6 +241,7 @@ rule-cascade-state = Step { $number } waits for READ, but { $previous } never re
 rule-weekdays = Days are digits 1 (Monday) to 7 (Sunday), each once, e.g. 12345.
 rule-time-of-day = Times are written HH:MM, e.g. 10:00.
 rule-deadline = The deadline needs a time zone, e.g. 2026-12-31T18:00:00+0300.
+rule-content-choice = { $channel } sends a text or a picture, not both: remove one of them (✏️ Text, or 🖼 Image with -).
 
 ## Status cards
 
@@ -230,7 +250,14 @@ status-mtnum = 🆔 mtNum <code>{ $mt_num }</code>
 status-partner-id = 🔖 id <code>{ $partner_id }</code>
 status-submitting = ⏳ Sending to the platform…
 status-failed = ❌ Not sent: { $error }
-status-unknown = ❓ The platform did not answer in time: the message may or may not have gone. Retry with the same id: it is never sent twice.
+status-unknown = ❓ <b>Outcome unknown: the platform may have it.</b> Its answer was lost ({ $error }); it is not refused.
+status-unknown-settles-report = It settles by itself when a delivery report with this id arrives. This account has no duplicate control: sending again could reach the subscriber twice.
+status-unknown-settles-report-retry = It settles by itself when a delivery report with this id arrives. This account has duplicate control: asking again with the same id never sends twice.
+status-unknown-settles-legacy = The bot asks the platform again with this id once its one-minute rule allows; the platform never sends one id twice.
+status-unknown-settles-never = Over GET the platform cannot be asked about it: check the subscriber's phone or /trace before sending again.
+status-repeat-warning = ⚠️ <b>The platform may already have this message.</b> If it does, sending it again means the subscriber gets it twice. Tap "Send again anyway" to open a new form with it.
+repeat-maybe-twice = The platform may already have this message: the subscriber could get it twice. Tap again to send anyway.
+retry-too-soon = The platform refuses an identical request within a minute: ask again in { $seconds } s.
 status-step-waiting = { $number }. { $channel }: ⏳ waiting for a status
 status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }

@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar, get_args
 
 import httpx
 from pydantic import SecretStr
 
-from provider.account_http import DEFAULT_TIMEOUT, AccountHttp, RetryPolicy
+from provider.account_http import (
+    DEFAULT_TIMEOUT,
+    AccountHttp,
+    RetryPolicy,
+    describe_transport_error,
+    transport_error,
+)
 from provider.errors import (
+    Outcome,
     ProviderAPIError,
-    ProviderConnectionError,
     ProviderError,
-    ProviderTimeoutError,
+    UnreadableAnswerError,
 )
 from provider.legacy import wire
-from provider.legacy.errors import LegacyPhoneError
+from provider.legacy.errors import LegacyPhoneError, TooSoonError
 from provider.legacy.request import LegacySendRequest
 from provider.legacy.results import LegacySendResult, LegacyState
 from provider.legacy.rules import (
     GET_PATH,
     GET_URL_ADVISED_LIMIT,
+    IDENTICAL_REQUEST_WINDOW,
     JSON_PATH,
     XML_SEND_PATH,
     XML_STATE_PATH,
@@ -43,18 +52,53 @@ STATE_BATCH_LIMIT = 100
 
 _JSON_TYPE = "application/json; charset=utf-8"
 _XML_TYPE = "text/xml; charset=utf-8"
-# Failures before a single byte of the request left: resending can never send twice.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class _IdenticalRequests:
+    """When each request (method, URL, body) last went to the platform, for one minute.
+
+    The platform refuses an identical request within a minute (seed 003); a repeat sent
+    anyway would be answered with an error for a message that may well have gone. Only
+    digests are kept: a GET URL holds the password.
+    """
+
+    def __init__(self, window: float, clock: Callable[[], float]) -> None:
+        self._window = window
+        self._clock = clock
+        self._sent: dict[bytes, float] = {}
+
+    @staticmethod
+    def key(request: httpx.Request) -> bytes:
+        digest = hashlib.sha256(request.method.encode())
+        digest.update(str(request.url).encode())
+        digest.update(request.content)
+        return digest.digest()
+
+    def wait_left(self, key: bytes) -> float:
+        """Seconds until this request may go again (0: now)."""
+        now = self._clock()
+        self._sent = {k: at for k, at in self._sent.items() if now - at < self._window}
+        sent_at = self._sent.get(key)
+        return 0.0 if sent_at is None else self._window - (now - sent_at)
+
+    def sent(self, key: bytes) -> None:
+        self._sent[key] = self._clock()
+
+    def never_left(self, key: bytes) -> None:
+        """The request never reached the platform (no connection): it does not count."""
+        self._sent.pop(key, None)
 
 
 class LegacyClient(AccountHttp):
     """Sends messages and asks their states over one of the legacy transports.
 
-    Retries only when no answer came (connection failures, timeouts). JSON and XML sends
-    carry a client_id_message per phone, generated when the caller gave none and the same
-    on every retry, so the platform sends each at most once. GET has no such field: a GET
-    send is retried only when it provably never left (connection refused, connect
-    timeout); after a lost answer it raises, because a resend could send twice.
+    Never sends an identical request within a minute (`identical_window`): the platform
+    would refuse it (raises `TooSoonError` instead, nothing sent). Retries only what
+    provably never left (connection refused, connect timeout); after a lost answer it
+    raises with the outcome unknown. JSON and XML sends carry a client_id_message per
+    phone, generated when the caller gave none; asked again after the minute with the same
+    one, the platform sends nothing new and answers the message's ids (seed 003). GET has
+    no such field: a GET send whose answer was lost cannot be asked about again.
     """
 
     def __init__(
@@ -68,6 +112,8 @@ class LegacyClient(AccountHttp):
         retry: RetryPolicy | None = None,
         http_transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        identical_window: float = IDENTICAL_REQUEST_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if transport not in get_args(Transport):
             raise ValueError(f"transport must be one of {get_args(Transport)}, not {transport!r}")
@@ -78,6 +124,8 @@ class LegacyClient(AccountHttp):
         self._scrub = Scrubber(password)
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._identical = _IdenticalRequests(identical_window, clock)
+        self.identical_window = identical_window
         install_httpx_log_filter()
         super().__init__(timeout=timeout, transport=http_transport)
 
@@ -95,10 +143,12 @@ class LegacyClient(AccountHttp):
     async def send_many(self, request: LegacySendRequest) -> list[SendOutcome]:
         """One outcome per phone, in the request's order: its ids, or its refusal.
 
-        A refusal of the whole request (credentials, a broken rule, an identical request
-        within a minute) raises a `ProviderAPIError`; no answer raises a
-        `ProviderConnectionError`. Either carries `partner_id` = the client_id_message when
-        the request has one phone.
+        A refusal of the whole request (credentials, a broken rule) raises a
+        `ProviderAPIError`; no answer a `ProviderConnectionError`, an answer that is not
+        the platform's an `UnreadableAnswerError`; the same request within a minute of the
+        last, `TooSoonError` (not sent). Each carries `partner_id` = the client_id_message
+        when the request has one phone, and says by its `outcome` whether the message may
+        have gone.
         """
         if self.transport != "get":
             request = request.with_client_ids()
@@ -108,7 +158,6 @@ class LegacyClient(AccountHttp):
             outcomes, response, attempt = await self._exchange(
                 lambda: self._send_request(request),
                 lambda response: self._read_send(response, request),
-                resend_safe=self.transport != "get",
                 context=context,
             )
         except ProviderError as exc:
@@ -185,7 +234,6 @@ class LegacyClient(AccountHttp):
         states, response, attempt = await self._exchange(
             lambda: self._state_request(ids),
             lambda response: self._read_states(response, ids),
-            resend_safe=True,
             context=context,
         )
         log_event(
@@ -229,44 +277,57 @@ class LegacyClient(AccountHttp):
         build: Callable[[], httpx.Request],
         read: Callable[[httpx.Response], _T],
         *,
-        resend_safe: bool,
         context: dict[str, Any],
     ) -> tuple[_T, httpx.Response, int]:
         """The answer read, the answer and the attempt that got it.
 
-        Retried only when no answer came; the platform's own refusal is logged and raised.
+        Tried again only when the request provably never left (no connection): any other
+        repeat would be an identical request within the minute. The platform's own
+        refusal is logged and raised.
         """
         attempt = 1
         while True:
-            try:
-                response = await self._http.send(build())
-            except httpx.TransportError as exc:
-                cause = self._scrub.exception(exc)
-                error = self._connection_error(cause)
-                retry = attempt < self._retry.attempts and (
-                    resend_safe or isinstance(exc, _NOT_SENT)
+            request = build()
+            key = self._identical.key(request)
+            wait = self._identical.wait_left(key)
+            if wait > 0:
+                log_event(
+                    log, "legacy_request", level=logging.WARNING, **context, too_soon=f"{wait:.1f}"
                 )
+                raise TooSoonError(wait)
+            self._identical.sent(key)
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                # The platform may take the request in only now: its minute starts no sooner.
+                self._identical.sent(key)
+                cause = self._scrub.exception(exc)
+                failed = transport_error(exc, self._scrub(describe_transport_error(exc)))
+                never_left = failed.outcome is Outcome.NOT_SENT
+                if never_left:
+                    self._identical.never_left(key)
+                retry = never_left and attempt < self._retry.attempts
                 log_event(
                     log,
                     "legacy_request",
                     level=logging.WARNING,
                     **context,
                     attempt=attempt,
-                    error=type(error).__name__,
+                    error=type(failed).__name__,
                     reason=type(exc).__name__,
+                    outcome=failed.outcome.value,
                     retry="yes" if retry else "no",
                 )
                 if not retry:
-                    raise error from cause
+                    raise failed from cause
                 await self._sleep(self._retry.delay(attempt))
                 attempt += 1
                 continue
+            self._identical.sent(key)
             try:
                 return read(response), response, attempt
-            except ProviderAPIError as exc:
-                # The platform's text could echo what it was sent; it never leaves with it.
-                exc.description = self._scrub(exc.description)
-                self._scrub.exception(exc)
+            except (ProviderAPIError, UnreadableAnswerError) as exc:
+                error = self._answer_error(exc, response)
                 log_event(
                     log,
                     "legacy_request",
@@ -274,15 +335,35 @@ class LegacyClient(AccountHttp):
                     **context,
                     attempt=attempt,
                     http_status=response.status_code,
-                    error=type(exc).__name__,
-                    text=exc.description[:200],
+                    error=type(error).__name__,
+                    outcome=error.outcome.value,
+                    text=str(error)[:200],
                 )
-                raise
+                if error is exc:
+                    raise
+                raise error from exc
 
-    def _connection_error(self, exc: BaseException) -> ProviderConnectionError:
-        if isinstance(exc, httpx.TimeoutException):
-            return ProviderTimeoutError(self._scrub(f"no answer from the platform in time ({exc})"))
-        return ProviderConnectionError(self._scrub(f"cannot reach the platform ({exc})"))
+    def _answer_error(
+        self, exc: ProviderAPIError | UnreadableAnswerError, response: httpx.Response
+    ) -> ProviderError:
+        """The error as raised, the platform's text scrubbed of the password (it could
+        echo what it was sent).
+
+        The legacy API answers its errors as texts with HTTP 200 (seed 003); a 5xx is a
+        gateway's, not the platform's, so what was asked may have been done: unknown.
+        """
+        if isinstance(exc, UnreadableAnswerError):
+            exc.snippet = self._scrub(exc.snippet) if exc.snippet else None
+            self._scrub.exception(exc)
+            return exc
+        exc.description = self._scrub(exc.description)
+        self._scrub.exception(exc)
+        if response.status_code >= 500:
+            return UnreadableAnswerError(
+                http_status=response.status_code,
+                snippet=self._scrub(response.text[:200]) or None,
+            )
+        return exc
 
     def _context(self, op: str, request: LegacySendRequest) -> dict[str, Any]:
         phones = [p.phone for p in request.phones]

@@ -12,8 +12,10 @@ from typing import ClassVar
 from provider.errors import (
     AuthenticationError,
     BadRequestError,
+    Outcome,
     PermissionDeniedError,
     ProviderAPIError,
+    ProviderError,
     RateLimitError,
     ServiceUnavailableError,
     api_error,
@@ -34,13 +36,14 @@ _GET_ERROR_PREFIX = "error:"
 class IdenticalRequestError(RateLimitError):
     """The same request came twice within a minute; the platform refused the second one.
 
-    Not retried automatically: a retry within the minute is refused again. When it follows
-    a lost answer (a timeout), the earlier attempt DID reach the platform and may have sent
-    the message: send again after a minute with the same client_id_message (the platform
-    does not send one client_id_message twice), or look for the message before resending.
+    Not retried automatically: a retry within the minute is refused again. The earlier,
+    identical request DID reach the platform and may have sent the message, so the send's
+    outcome is unknown: ask again after a minute with the same client_id_message (the
+    platform does not send one client_id_message twice), or look before resending.
     """
 
     retryable: ClassVar[bool] = False
+    outcome = Outcome.UNKNOWN
 
     def __init__(self, *, http_status: int, description: str) -> None:
         super().__init__(
@@ -55,6 +58,21 @@ class IdenticalRequestError(RateLimitError):
             "reached the platform: wait a minute and resend with the same "
             "client_id_message, which the platform never sends twice."
         )
+
+
+class TooSoonError(ProviderError):
+    """Not sent: an identical request went to the platform less than a minute ago, and the
+    platform refuses an identical request within one (seed 003). Ask again after
+    `retry_after` seconds."""
+
+    outcome = Outcome.NOT_SENT
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(
+            f"an identical request went out {IDENTICAL_REQUEST_WINDOW:.0f} s ago or less; "
+            f"the platform would refuse it: ask again in {retry_after:.1f} s"
+        )
+        self.retry_after = retry_after
 
 
 class LegacyPhoneError(BadRequestError):

@@ -3,12 +3,17 @@
 The GET transport puts the password and the phones in the URL's query, so every place a
 URL can surface is covered: our exceptions' texts, the httpx exceptions we chain from, and
 httpx's own ``HTTP Request: GET <url>`` log line.
+
+Both by what they are, never by what text around them looks like: the password by its
+exact value, in every spelling a URL or a body gives it; the URL in httpx's log line
+rebuilt with its ``password`` and ``phone`` parameters masked. A message text that says
+``password=1234`` is the operator's message, and stays as written. Replacing exact values
+is linear in the text, whatever the text.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import quote, quote_plus, unquote_plus
 
 import httpx
@@ -17,34 +22,27 @@ from pydantic import SecretStr
 from provider.phone import mask_phone
 
 MASK = "***"
-_PASSWORD_IN_QUERY = re.compile(r"(?i)(\bpassword=)[^&#\s\"'<>]*")
-_PHONE_IN_QUERY = re.compile(r"(?i)(\bphone=)([^&#\s\"'<>]*)")
 
 
-def redact_query(text: str) -> str:
-    """``password=secret&phone=79001234560`` -> ``password=***&phone=*******4560``."""
-    text = _PASSWORD_IN_QUERY.sub(rf"\g<1>{MASK}", text)
-    return _PHONE_IN_QUERY.sub(_masked_phones, text)
-
-
-def _masked_phones(match: re.Match[str]) -> str:
-    phones = unquote_plus(match.group(2)).split(",")
-    return match.group(1) + ",".join(mask_phone(p) for p in phones)
+def spellings(secret: str) -> list[str]:
+    """The secret as it may appear: raw, URL-encoded (either way), longest first so that a
+    spelling containing another is replaced whole."""
+    if not secret:
+        return []
+    found = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    return sorted(found, key=len, reverse=True)
 
 
 class Scrubber:
     """Replaces one secret, in every spelling a URL or a body may give it, by ``***``."""
 
     def __init__(self, secret: SecretStr) -> None:
-        value = secret.get_secret_value()
-        spellings = {value, quote(value, safe=""), quote_plus(value)} if value else set()
-        # Longest first, so a spelling that contains another is replaced whole.
-        self._spellings = sorted(spellings, key=len, reverse=True)
+        self._spellings = spellings(secret.get_secret_value())
 
     def __call__(self, text: str) -> str:
         for spelling in self._spellings:
             text = text.replace(spelling, MASK)
-        return redact_query(text)
+        return text
 
     def exception(self, exc: BaseException) -> BaseException:
         """The same exception with the secret gone from its arguments (hence its str)."""
@@ -52,21 +50,34 @@ class Scrubber:
         return exc
 
 
+def redact_url(url: httpx.URL) -> httpx.URL:
+    """The URL with its ``password`` parameter masked and its ``phone`` numbers masked but
+    their last four digits (the legacy GET API's parameters, by name); every other
+    parameter exactly as it was."""
+    if not url.query:
+        return url
+    pairs = []
+    for pair in url.query.split(b"&"):
+        raw_name, equals, raw_value = pair.partition(b"=")
+        name = unquote_plus(raw_name.decode("ascii", "replace"))
+        if name == "password":
+            raw_value = MASK.encode()
+        elif name == "phone":
+            phones = unquote_plus(raw_value.decode("ascii", "replace")).split(",")
+            raw_value = ",".join(mask_phone(p) for p in phones).encode()
+        pairs.append(raw_name + equals + raw_value)
+    return url.copy_with(query=b"&".join(pairs))
+
+
 class _RedactHttpxUrls(logging.Filter):
-    """Masks ``password=`` and ``phone=`` in httpx's request log lines before any handler."""
+    """Masks the URLs in httpx's request log lines before any handler sees them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(_redacted(a) for a in record.args)
-        if isinstance(record.msg, str):
-            record.msg = redact_query(record.msg)
+            record.args = tuple(
+                redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
         return True
-
-
-def _redacted(value: object) -> object:
-    if isinstance(value, httpx.URL | str):
-        return redact_query(str(value))
-    return value
 
 
 _FILTER = _RedactHttpxUrls()

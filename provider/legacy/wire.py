@@ -2,7 +2,8 @@
 
 Every answer is read leniently where the page is vague (numbers as strings or numbers) and
 strictly where it matters (an id is an id); anything unreadable becomes an
-`InternalServerError` carrying the first characters of the answer.
+`UnreadableAnswerError` (the outcome of a send behind it is unknown) carrying the first
+characters of the answer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from provider.errors import (
     PermissionDeniedError,
     ProviderAPIError,
     ServiceUnavailableError,
-    api_error,
+    UnreadableAnswerError,
 )
 from provider.legacy.errors import IdenticalRequestError, LegacyPhoneError, legacy_error
 from provider.legacy.request import LegacySendRequest
@@ -300,15 +301,11 @@ def _only_about_the_id(error: ProviderAPIError) -> bool:
 # --- shared readers ---------------------------------------------------------------------
 
 
-def unreadable(content: bytes | str, http_status: int, why: str) -> ProviderAPIError:
-    """An answer that is not the platform's (a proxy's page, a cut body): not retried."""
+def unreadable(content: bytes | str, http_status: int, why: str) -> UnreadableAnswerError:
+    """An answer that is not the platform's (a proxy's page, a cut body): whatever was
+    asked may have been done, so it is not taken for a refusal."""
     text = content if isinstance(content, str) else content.decode("utf-8", "replace")
-    return api_error(
-        code=None,
-        http_status=http_status,
-        description=f"unreadable answer from the platform: {why}",
-        extended_description=text[:200] or None,
-    )
+    return UnreadableAnswerError(http_status=http_status, snippet=f"{why}: {text[:200]}")
 
 
 def _json_object(content: bytes, http_status: int) -> dict[str, Any]:

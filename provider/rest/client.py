@@ -11,14 +11,21 @@ from typing import Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from provider.account_http import DEFAULT_TIMEOUT, AccountHttp, RetryPolicy
+from provider.account_http import (
+    DEFAULT_TIMEOUT,
+    AccountHttp,
+    RetryPolicy,
+    describe_transport_error,
+    transport_error,
+)
 from provider.errors import (
     ERROR_CODES,
+    Outcome,
     ProviderAPIError,
-    ProviderConnectionError,
     ProviderError,
-    ProviderTimeoutError,
+    UnreadableAnswerError,
     api_error,
+    resend_is_safe,
 )
 from provider.logs import log_event
 from provider.request import SendRequest, SendResult
@@ -26,8 +33,14 @@ from provider.request import SendRequest, SendResult
 log = logging.getLogger(__name__)
 
 
+# Statuses that are not a refusal when the body is not the platform's JSON: the request
+# may have gone through (a gateway gave up waiting, a timeout in between).
+_MAYBE_ACCEPTED_STATUSES = frozenset({408, 499})
+
+
 def new_partner_id() -> str:
-    """A fresh partner `id`: the platform sends only once per id, so retries reuse it."""
+    """A fresh partner `id`: with duplicate control the platform sends one id once, so
+    every retry of a send reuses it."""
     return uuid.uuid4().hex
 
 
@@ -35,7 +48,11 @@ class RestClient(AccountHttp):
     """Sends REST v6 requests for one account.
 
     `send` stamps the account's credentials and a partner `id` (unless the request has one)
-    on the request; every retry carries the same id, so the platform sends at most once.
+    on the request. A failed attempt is tried again only when that cannot send twice
+    (`provider.errors.resend_is_safe`): it never arrived, or the platform refused it as
+    temporary (codes 1 and 3), or - for an outcome that is unknown - the account has
+    duplicate control (`duplicate_control=True`), under which the platform sends one id
+    once. Every try carries the same id.
     """
 
     def __init__(
@@ -46,9 +63,13 @@ class RestClient(AccountHttp):
         *,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        duplicate_control: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        self.duplicate_control = duplicate_control
+        """The account has the platform's duplicate control by id (seed 001: off unless
+        switched on for it); only then is a send whose outcome is unknown tried again."""
         self._url = url
         self._login = login
         self._password = password
@@ -70,14 +91,22 @@ class RestClient(AccountHttp):
             "type": ">".join(step.type.value for step in request.steps()),
         }
         attempt = 1
+        maybe_sent = False
         while True:
             try:
                 result = await self._attempt(body)
             except ProviderError as exc:
                 exc.partner_id = partner_id
-                retry = self._retryable(exc) and attempt < self._retry.attempts
+                maybe_sent = maybe_sent or exc.outcome is Outcome.UNKNOWN
+                retry = attempt < self._retry.attempts and resend_is_safe(
+                    exc, duplicate_control=self.duplicate_control
+                )
                 _log_failure(context, attempt, exc, will_retry=retry)
                 if not retry:
+                    if maybe_sent:
+                        # The last try was refused or never arrived, but an earlier one
+                        # may have been read: that is the send's outcome.
+                        exc.outcome = Outcome.UNKNOWN
                     raise
                 retry_after = exc.retry_after if isinstance(exc, ProviderAPIError) else None
                 await self._sleep(self._retry.delay(attempt, retry_after))
@@ -86,19 +115,11 @@ class RestClient(AccountHttp):
             log_event(log, "rest_sent", **context, attempt=attempt, mt_num=result.mt_num)
             return result if result.id else result.model_copy(update={"id": partner_id})
 
-    @staticmethod
-    def _retryable(exc: ProviderError) -> bool:
-        if isinstance(exc, ProviderAPIError):
-            return exc.retryable
-        return isinstance(exc, ProviderConnectionError)
-
     async def _attempt(self, body: dict[str, Any]) -> SendResult:
         try:
             response = await self._http.post(self._url, json=body)
-        except httpx.TimeoutException as exc:
-            raise ProviderTimeoutError(f"no answer from the platform in time ({exc})") from exc
         except httpx.TransportError as exc:
-            raise ProviderConnectionError(f"cannot reach the platform ({exc})") from exc
+            raise transport_error(exc, describe_transport_error(exc)) from exc
         if response.status_code == httpx.codes.OK:
             try:
                 return SendResult.model_validate_json(response.content)
@@ -107,14 +128,26 @@ class RestClient(AccountHttp):
         raise _error_from(response)
 
 
-def _error_from(response: httpx.Response) -> ProviderAPIError:
+def _error_from(response: httpx.Response) -> ProviderError:
+    """The platform's refusal when the body is its error JSON; otherwise what the status
+    says: a 5xx (or a gateway timeout) may have let the request through - unknown; a
+    429 is a temporary refusal; another 4xx means it was not taken."""
     try:
         payload = response.json()
         error = payload["error"]
         code = int(error["code"])
         description = str(error.get("description") or "")
     except (ValueError, KeyError, TypeError):
-        return _unreadable(response)
+        status = response.status_code
+        if status >= 500 or status in _MAYBE_ACCEPTED_STATUSES:
+            return _unreadable(response)
+        return api_error(
+            code=None,
+            http_status=status,
+            description="an answer that is not the platform's",
+            extended_description=response.text[:200] or None,
+            retry_after=_retry_after(response),
+        )
     extended = payload.get("extendedDescription")
     known = ERROR_CODES.get(code)
     return api_error(
@@ -126,14 +159,11 @@ def _error_from(response: httpx.Response) -> ProviderAPIError:
     )
 
 
-def _unreadable(response: httpx.Response) -> ProviderAPIError:
-    """An answer that is not the platform's JSON (a proxy's page, a cut body)."""
-    return api_error(
-        code=None,
-        http_status=response.status_code,
-        description="unreadable answer from the platform",
-        extended_description=response.text[:200] or None,
-        retry_after=_retry_after(response),
+def _unreadable(response: httpx.Response) -> UnreadableAnswerError:
+    """An answer that is not the platform's (a proxy's page, a 200 that is no send result):
+    the platform may have taken the message behind it."""
+    return UnreadableAnswerError(
+        http_status=response.status_code, snippet=response.text[:200] or None
     )
 
 
@@ -155,6 +185,7 @@ def _log_failure(
         **context,
         attempt=attempt,
         error=type(exc).__name__,
+        outcome=exc.outcome.value,
         code=exc.code if isinstance(exc, ProviderAPIError) else None,
         retry="yes" if will_retry else "no",
     )

@@ -51,9 +51,11 @@ otherwise). Without it a FLASHINGCALL's text is up to 2000 characters holding on
 
 ``registeredDelivery``: 0 no reports, 1 (default) all, 2 only UNDELIVERED.
 
-Duplicate control is on: the same partner ``id`` with the same request answers the same
-mtNum and sends nothing new; the same ``id`` with a different request is refused with code
-10 (HTTP 409).
+Duplicate control by id is a per-account switch (`SandboxConfig.duplicate_control`, on by
+default; ``--no-duplicate-control``), as on the platform, where it is a service switched on
+separately. On: the same partner ``id`` with the same request answers the same mtNum and
+sends nothing new; the same ``id`` with a different request is refused with code 10 (HTTP
+409). Off: every request is a send of its own, whatever its id.
 
 Test control: ``POST /_sandbox/faults`` with ``{"fail": {"status": 503, "count": 2}}``
 (503 -> code 1, 429 -> code 3, 500 -> code 100; optional ``"retryAfter": N`` adds a

@@ -38,6 +38,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="the account has VoiceCode: a FLASHINGCALL's text is the code alone, 4 digits",
     )
+    parser.add_argument(
+        "--no-duplicate-control",
+        dest="duplicate_control",
+        action="store_false",
+        help="the account has no duplicate control by id: the same id sent twice is two "
+        "messages (the platform's default, seed 001)",
+    )
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING...")
     return parser.parse_args(argv)
 
@@ -53,6 +60,7 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
         report_url=args.report_url,
         allowed_ips=allowed,
         voice_code=args.voice_code,
+        duplicate_control=args.duplicate_control,
     )
 
 

@@ -96,7 +96,10 @@ async def running_desk(
     sandbox: RunningSandbox,
     *,
     limiter: RateLimiter | None = None,
+    platform_url: str | None = None,
 ) -> AsyncIterator[Desk]:
+    """`platform_url`: where the sandbox accounts send instead of the sandbox's own REST URL
+    (a fault proxy in front of it)."""
     stack = AsyncExitStack()
     try:
         telegram = TelegramEndpoint("123456:playground", playground.base_url)
@@ -105,7 +108,7 @@ async def running_desk(
                 settings,
                 telegram,
                 routers=setup_routers(),
-                sandbox_url=sandbox.rest_url,
+                sandbox_url=platform_url or sandbox.rest_url,
                 limiter=limiter,
             )
         )
@@ -160,3 +163,10 @@ async def desk(
 def last_text(messages: list[MessageView]) -> str:
     assert messages, "the bot answered nothing"
     return messages[-1].text
+
+
+async def typed_into(user: PlaygroundUser, card: MessageView, value: str) -> MessageView:
+    """Type a field's new value after its ✏️ button: the card, redrawn in place (the bot
+    answers the typed value with a short "changed on the card above")."""
+    await user.send_and_wait(value)
+    return user.chat.message(card.message_id)

@@ -47,9 +47,12 @@ async def test_schedule_is_read_shown_and_sent(desk: Desk) -> None:
     await admin.click_and_wait("📅", card)
     wrong = await admin.send_and_wait("tomorrow morning")
     assert "could not read that schedule" in wrong[-1].text
-    form = (await admin.send_and_wait("9:00-21:00 12345 2026-12-31T18:00:00+0300 local"))[-1]
+    answer = await admin.send_and_wait("9:00-21:00 12345 2026-12-31T18:00:00+0300 local")
+    assert "Changed on the card above" in answer[-1].text
+    form = admin.chat.message(card.message_id)  # one card per form, edited in place
 
     assert "Schedule: 09:00–21:00, days 12345, until 2026-12-31T18:00:00+0300" in form.text
+    assert "Times in the subscriber's time zone" in form.text
     await admin.click_and_wait("✅", form)
     (record,) = desk.sandbox.sends.values()
     assert record.request["scheduleInfo"] == {

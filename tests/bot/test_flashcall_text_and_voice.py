@@ -23,7 +23,7 @@ from bot.settings import (
 from playground import Playground
 from playground.users import PlaygroundUser
 from provider.sandbox import Sandbox, SandboxConfig
-from tests.bot.conftest import SENDERS, Desk, make_settings, running_desk
+from tests.bot.conftest import SENDERS, Desk, make_settings, running_desk, typed_into
 from tests.conftest import SANDBOX_TIME_SCALE
 
 
@@ -61,7 +61,7 @@ async def test_the_code_field_takes_a_text_and_the_sms_fallback_follows(desk: De
     card = (await admin.send_and_wait("/flashcall 79001234561 1234"))[-1]
     await admin.click_and_wait("↪️", card)
     await admin.click_and_wait("✏️ Code", card)
-    form = (await admin.send_and_wait("Your code: 583214, valid 5 min"))[-1]
+    form = await typed_into(admin, card, "Your code: 583214, valid 5 min")
 
     assert "5 8 3 2 1 4" in form.entities_of("bold")
     assert "Fix before sending" not in form.text
@@ -182,7 +182,7 @@ async def test_a_random_voice_code_and_the_code_field(
         assert code.isdigit()
         await admin.click_and_wait("✏️ Code", card)
         wrong = await admin.send_and_wait("583214")
-        form = (await admin.send_and_wait("5832"))[-1]
+        form = await typed_into(admin, card, "5832")
 
     assert "the code alone, 4 digits" in wrong[-1].text
     assert "5 8 3 2" in form.entities_of("bold")

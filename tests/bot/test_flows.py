@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.settings import AccountConfig, ProviderApi
 from playground import Playground
 from provider.sandbox import RunningSandbox
-from tests.bot.conftest import Desk, make_settings, running_desk
+from tests.bot.conftest import SENDERS, Desk, make_settings, running_desk
 
 
 async def test_flashcall_shows_the_code_big_and_sends_it(desk: Desk) -> None:
@@ -50,12 +51,14 @@ async def test_guided_send_of_a_viber_image_with_a_button(desk: Desk) -> None:
     await admin.click_and_wait("Second")  # the account has two senders
     card = (await admin.send_and_wait("https://example.com/a.png"))[-1]
     await admin.click_and_wait("🔘", card)
-    card = (await admin.send_and_wait("Open & see | https://example.com/?a=1&b=2"))[-1]
+    await admin.send_and_wait("Open & see | https://example.com/?a=1&b=2")
+    card = admin.chat.message(card.message_id)
 
     assert "Open & see → https://example.com/?a=1&b=2" in card.text
     assert "Fix before sending" in card.text  # a button needs a text too
     await admin.click_and_wait("✏️ Text", card)
-    card = (await admin.send_and_wait("<b>Sale</b> & more"))[-1]
+    await admin.send_and_wait("<b>Sale</b> & more")
+    card = admin.chat.message(card.message_id)
     assert "<b>Sale</b> & more" in card.text
     await admin.click_and_wait("✅", card)
 
@@ -158,10 +161,13 @@ async def test_a_busy_platform_is_explained_and_nothing_is_lost(desk: Desk) -> N
     assert not desk.sandbox.sends
 
 
-async def test_no_answer_from_the_platform_offers_a_retry_with_the_same_id(
+async def test_with_duplicate_control_an_unknown_outcome_offers_asking_again_with_its_id(
     tmp_path: Path, playground: Playground, sandbox: RunningSandbox
 ) -> None:
-    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url)
+    account = AccountConfig(
+        name="sandbox", api=ProviderApi.SANDBOX, senders=SENDERS, duplicate_control=True
+    )
+    settings = make_settings(tmp_path / "bot.sqlite3", playground.base_url, accounts=[account])
     # Long enough for the retry's answer on a loaded machine; the hang is much longer.
     settings.provider.provider_timeout = 1.0
     settings.provider.provider_attempts = 1
@@ -172,7 +178,8 @@ async def test_no_answer_from_the_platform_offers_a_retry_with_the_same_id(
         sandbox.faults.hang_next(1, seconds=30)
         await admin.click_and_wait("✅", card)
         unknown = admin.chat.message(card.message_id)
-        assert "did not answer in time" in unknown.text
+        assert "the platform may have it" in unknown.text
+        assert "has duplicate control" in unknown.text
 
         await admin.click_and_wait("↩️", card)
 

@@ -18,7 +18,7 @@ from playground import Playground
 from provider.legacy.rules import UNKNOWN_ID_TEXT
 from provider.sandbox import RunningSandbox
 from storage import NewSend
-from tests.bot.conftest import make_settings, running_desk
+from tests.bot.conftest import make_settings, running_desk, typed_into
 from tests.bot.test_legacy import card_text, legacy_desk, no_refusals, poll_interval, replies_to
 from tests.fault_proxy import Fault, FaultProxy
 from tests.helpers import SANDBOX_LOGIN, SANDBOX_PASSWORD
@@ -120,7 +120,7 @@ async def test_the_pages_get_cascade_viber_vk_sms_goes_and_ends_on_the_card(
         form = admin.chat.message(card.message_id)
         assert "Step 2: VK" in form.text
         await admin.click_and_wait("🧩", card)
-        form = (await admin.send_and_wait("100"))[-1]
+        form = await typed_into(admin, card, "100")
         assert "Fix before sending" not in form.text
         await admin.click_and_wait("✅", form)
         await playground.wait_for(
@@ -147,10 +147,9 @@ async def test_a_send_time_and_a_delivery_name_go_over_json(
         await admin.click_and_wait("📅", card)
         prompt = admin.chat.bot_messages[-1]
         wrong = await admin.send_and_wait("tomorrow at ten")
-        await admin.send_and_wait("2020-01-02 10:00")
-        form = admin.chat.bot_messages[-1]
+        form = await typed_into(admin, card, "2020-01-02 10:00")
         await admin.click_and_wait("🏷", form)
-        form = (await admin.send_and_wait("Spring sale"))[-1]
+        form = await typed_into(admin, card, "Spring sale")
         assert "Send at 2020-01-02 10:00 (the platform's time)" in form.text
         assert "Delivery name: Spring sale" in form.text
         await admin.click_and_wait("✅", form)
@@ -183,7 +182,7 @@ async def test_get_cannot_carry_a_send_time_and_says_so(
         admin = desk.admin
         card = (await admin.send_and_wait("/sms 79001234560 hi"))[-1]
         await admin.click_and_wait("📅", card)
-        form = (await admin.send_and_wait("2020-01-02 10:00"))[-1]
+        form = await typed_into(admin, card, "2020-01-02 10:00")
         await admin.click_and_wait("🏢", form)
         switched = admin.chat.message(form.message_id).text
         refused = await admin.click_and_wait("✅", form)
@@ -209,7 +208,7 @@ async def test_no_rest_rule_is_laid_on_a_legacy_send(
         await admin.send_and_wait("79001234560")
         card = (await admin.send_and_wait("See the offer"))[-1]
         await admin.click_and_wait("🔘", card)
-        form = (await admin.send_and_wait("Open | www.example.com/offer"))[-1]
+        form = await typed_into(admin, card, "Open | www.example.com/offer")
         assert "Fix before sending" not in form.text
         await admin.click_and_wait("✅", form)
 

@@ -242,3 +242,40 @@ def test_a_wrong_exposure_setting_is_named(
     with pytest.raises(ConfigError) as refused:
         Settings.load(dict(os.environ))
     assert str(refused.value).startswith(f"{variable}: ")
+
+
+def test_duplicate_control_is_off_unless_the_account_declares_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seed 001: duplicate control by id is switched on separately per account."""
+    own_settings(monkeypatch, tmp_path)
+    assert [a.duplicate_control for a in Settings.load(dict(os.environ)).accounts] == [False]
+
+    own_settings(monkeypatch, tmp_path, PROVIDER_DUPLICATE_CONTROL="true")
+    assert [a.duplicate_control for a in Settings.load(dict(os.environ)).accounts] == [True]
+
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(
+        "[[accounts]]\nname = 'on'\napi = 'rest'\nurl = 'https://p.example/rest/send'\n"
+        "login = 'l'\npassword = 'p'\nduplicate_control = true\n"
+        "[[accounts]]\nname = 'off'\napi = 'rest'\nurl = 'https://p.example/rest/send'\n"
+        "login = 'l'\npassword = 'p'\n",
+        encoding="utf-8",
+    )
+    own_settings(monkeypatch, tmp_path, ACCOUNTS_FILE=str(accounts))
+    loaded = Settings.load(dict(os.environ)).accounts
+    assert [(a.name, a.duplicate_control) for a in loaded] == [("on", True), ("off", False)]
+
+
+def test_the_default_region_is_russia_and_must_be_a_country(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own_settings(monkeypatch, tmp_path)
+    assert Settings.load(dict(os.environ)).provider.default_region == "RU"
+
+    own_settings(monkeypatch, tmp_path, DEFAULT_REGION="kz")
+    assert Settings.load(dict(os.environ)).provider.default_region == "KZ"
+
+    own_settings(monkeypatch, tmp_path, DEFAULT_REGION="Russia")
+    with pytest.raises(ConfigError, match=r"^DEFAULT_REGION: 'Russia' is not a country code"):
+        Settings.load(dict(os.environ))

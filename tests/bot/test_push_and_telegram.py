@@ -8,7 +8,7 @@ that is empty or no URL is rejected by the platform (line 43).
 
 from __future__ import annotations
 
-from tests.bot.conftest import Desk
+from tests.bot.conftest import Desk, typed_into
 
 
 async def test_a_push_goes_to_an_app_user_without_a_phone(desk: Desk) -> None:
@@ -49,11 +49,11 @@ async def test_the_phone_step_and_field_take_an_app_user_id(desk: Desk) -> None:
     card = (await admin.send_and_wait("Hello"))[-1]
     assert "App user: 5f1c-22a" in card.text
     await admin.click_and_wait("✏️ Phone", card)
-    phone = (await admin.send_and_wait("+7 900 123-45-60"))[-1]
+    phone = await typed_into(admin, card, "+7 900 123-45-60")
     assert "+7 900 123-45-60" in phone.text
     assert "App user" not in phone.text
     await admin.click_and_wait("✏️ Phone", phone)
-    back = (await admin.send_and_wait("user:42"))[-1]
+    back = await typed_into(admin, card, "user:42")
     await admin.click_and_wait("✅", back)
 
     (record,) = desk.sandbox.sends.values()
@@ -84,7 +84,7 @@ async def test_push_extra_options_are_json_of_the_documented_types(desk: Desk) -
         '{"RICH": {"imageUrl": "https://example.com/a.png"}, '
         '"SENDING_PLATFORMS": ["ANDROID", "IOS"], "BADGE": "3"}'
     )
-    form = (await admin.send_and_wait(options))[-1]
+    form = await typed_into(admin, card, options)
     assert "RICH" in form.text
     assert "Fix before sending" not in form.text
     await admin.click_and_wait("✅", form)
@@ -113,7 +113,7 @@ async def test_a_telegram_link_that_is_no_url_is_refused_in_the_operators_words(
         await user.click_and_wait("DeskTest")
         card = (await user.send_and_wait("hi"))[-1]
         await user.click_and_wait("🔗", card)
-        form = (await user.send_and_wait("our site"))[-1]
+        form = await typed_into(user, card, "our site")
         assert expected in form.text
         assert "must start with" not in form.text
         refused = await user.click_and_wait("✅", form)

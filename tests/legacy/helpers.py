@@ -30,8 +30,10 @@ def legacy_client(
     base_url: str | None = None,
     **options: Any,
 ) -> LegacyClient:
-    """A client of the sandbox's account (or of another peer at `base_url`)."""
+    """A client of the sandbox's account (or of another peer at `base_url`); its minute
+    without identical requests is the sandbox's simulated one."""
     options.setdefault("retry", FAST)
+    options.setdefault("identical_window", sandbox_minute(sandbox))
     options.setdefault("http_transport", httpx.AsyncHTTPTransport(verify=TLS))
     return LegacyClient(
         base_url or sandbox.base_url,
@@ -58,6 +60,11 @@ def viber_then_sms(last_digit: int | str, **fields: Any) -> LegacySendRequest:
         "text_sms": "Code 1234",
     }
     return LegacySendRequest(phones=[phone(last_digit)], **{**defaults, **fields})
+
+
+def sandbox_minute(sandbox: RunningSandbox) -> float:
+    """The platform's minute without identical requests, on the sandbox's clock."""
+    return IDENTICAL_REQUEST_WINDOW * sandbox.config.time_scale
 
 
 def poll_pause(sandbox: RunningSandbox) -> float:

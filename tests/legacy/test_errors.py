@@ -13,15 +13,19 @@ from provider.errors import (
     AuthenticationError,
     BadRequestError,
     InternalServerError,
+    Outcome,
     PermissionDeniedError,
+    ProviderError,
     RateLimitError,
     ServiceUnavailableError,
+    UnreadableAnswerError,
 )
 from provider.legacy import IdenticalRequestError, LegacyClient, Transport, legacy_error, wire
+from provider.legacy.errors import TooSoonError
 from provider.legacy.rules import IDENTICAL_REQUEST_TEXT
 from provider.sandbox import RunningSandbox, Sandbox, SandboxConfig
 from tests.helpers import phone
-from tests.legacy.helpers import legacy_client, poll_pause, sms_to
+from tests.legacy.helpers import legacy_client, sms_to
 
 WRONG = "Wr0ng-pa55-that-must-not-leak"
 
@@ -47,24 +51,27 @@ async def test_a_wrong_password_is_an_authentication_error_that_never_shows_it(
     assert not sandbox.legacy.messages
 
 
-async def test_an_identical_request_within_a_minute_is_refused(transport: Transport) -> None:
+async def test_the_client_never_sends_an_identical_request_within_a_minute(
+    transport: Transport,
+) -> None:
+    """Seed 003 refuses an identical request within a minute: the client does not send one
+    (it says when it may), so no answer is ever a refusal of a message that went out."""
     # A slower clock than the fixture's: the simulated minute lasts 0.6 s here, so the
     # repeat surely falls inside it, and waiting it out stays cheap.
     async with Sandbox(SandboxConfig(time_scale=0.01)).running() as sandbox:
         request = sms_to(0, phones=[{"phone": phone(0), "client_id_message": "4242"}])
         async with legacy_client(sandbox, transport) as client:
             first = await client.send(request)
-            with pytest.raises(IdenticalRequestError) as caught:
+            with pytest.raises(TooSoonError) as caught:
                 await client.send(request)
-            await asyncio.sleep(poll_pause(sandbox))
+            assert len(sandbox.legacy.received) == 1
+            await asyncio.sleep(caught.value.retry_after)
             again = await client.send(request)
 
     error = caught.value
-    assert isinstance(error, RateLimitError)
-    assert not error.retryable
-    assert error.retry_after == 60.0
-    assert error.description == IDENTICAL_REQUEST_TEXT
-    assert "once a minute" in error.explanation
+    assert error.outcome is Outcome.NOT_SENT
+    assert 0 < error.retry_after <= 0.6
+    assert [r.error for r in sandbox.legacy.received] == [None, None]
     if transport == "get":
         # GET has no client_id_message: after the minute the same request sends again.
         assert len(sandbox.legacy.messages) == 2
@@ -76,7 +83,29 @@ async def test_an_identical_request_within_a_minute_is_refused(transport: Transp
         assert len(sandbox.legacy.messages) == 1
 
 
-async def test_identical_state_requests_are_refused_too(transport: Transport) -> None:
+async def test_the_platforms_identical_request_refusal_is_typed(transport: Transport) -> None:
+    """Two clients (two bot processes, or one restarted) do not share the minute: the
+    platform's own refusal is an unknown outcome, since the first request may have sent."""
+    async with Sandbox(SandboxConfig(time_scale=0.01)).running() as sandbox:
+        request = sms_to(0, phones=[{"phone": phone(0), "client_id_message": "4243"}])
+        async with (
+            legacy_client(sandbox, transport) as one,
+            legacy_client(sandbox, transport) as two,
+        ):
+            await one.send(request)
+            with pytest.raises(IdenticalRequestError) as caught:
+                await two.send(request)
+
+    error = caught.value
+    assert isinstance(error, RateLimitError)
+    assert not error.retryable
+    assert error.outcome is Outcome.UNKNOWN
+    assert error.retry_after == 60.0
+    assert error.description == IDENTICAL_REQUEST_TEXT
+    assert "once a minute" in error.explanation
+
+
+async def test_identical_state_requests_wait_their_minute_too(transport: Transport) -> None:
     async with (
         Sandbox(SandboxConfig(time_scale=0.05)).running() as sandbox,
         legacy_client(sandbox, transport) as client,
@@ -84,27 +113,38 @@ async def test_identical_state_requests_are_refused_too(transport: Transport) ->
         sent = await client.send(sms_to(0))
         await client.states([sent.id_message])
 
-        with pytest.raises(IdenticalRequestError):
+        with pytest.raises(TooSoonError):
             await client.states([sent.id_message])
+    assert [r.operation for r in sandbox.legacy.received] == ["send", "state"]
 
 
 @pytest.mark.parametrize(
-    ("status", "error_class"),
-    [(503, ServiceUnavailableError), (429, RateLimitError), (500, InternalServerError)],
+    ("status", "error_class", "outcome"),
+    [
+        # The legacy API answers its errors as texts with HTTP 200: a 5xx is a gateway's,
+        # and what was asked may have been done.
+        (503, UnreadableAnswerError, Outcome.UNKNOWN),
+        (500, UnreadableAnswerError, Outcome.UNKNOWN),
+        (429, RateLimitError, Outcome.REFUSED),
+    ],
 )
 async def test_a_failing_platform_is_a_typed_error_and_not_retried(
     client: LegacyClient,
     sandbox: RunningSandbox,
     status: int,
     error_class: type[Exception],
+    outcome: Outcome,
 ) -> None:
     sandbox.faults.fail_next(1, status=status)
 
-    with pytest.raises(error_class) as caught:
+    with pytest.raises(ProviderError) as caught:
         await client.send(sms_to(0))
 
+    assert isinstance(caught.value, error_class)
     assert "fault switch" in str(caught.value)
-    # Only a missing answer is retried; the platform's own answer is final.
+    assert caught.value.outcome is outcome
+    # Only a request that never left is sent again: any repeat within the minute would be
+    # an identical request.
     assert len(sandbox.legacy.received) == 1
     assert not sandbox.legacy.messages
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from provider.errors import InternalServerError
+from provider.errors import UnreadableAnswerError
 from provider.legacy import LegacySendRequest
 from provider.legacy.rules import XML_SEND_PATH, XML_STATE_PATH
 from provider.legacy.xmldoc import XmlError, parse_document
@@ -116,7 +116,7 @@ async def test_the_client_refuses_an_answer_with_a_doctype(
     hostile_platform: str, sandbox: RunningSandbox
 ) -> None:
     async with legacy_client(sandbox, "xml", base_url=hostile_platform) as client:
-        with pytest.raises(InternalServerError) as caught:
+        with pytest.raises(UnreadableAnswerError) as caught:
             await client.states(["1"])
 
-    assert "DOCTYPE" in caught.value.description
+    assert "DOCTYPE" in (caught.value.snippet or "")

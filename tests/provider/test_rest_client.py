@@ -17,6 +17,7 @@ from provider.errors import (
     BadRequestError,
     DuplicateError,
     InternalServerError,
+    Outcome,
     PermissionDeniedError,
     ProviderAPIError,
     ProviderTimeoutError,
@@ -243,7 +244,12 @@ async def test_a_hung_platform_times_out_then_the_retry_with_the_same_id_sends_o
     sandbox.faults.hang_next(1, seconds=0.5)
     timeout = httpx.Timeout(connect=1.0, read=0.1, write=1.0, pool=1.0)
     async with RestClient(
-        sandbox.rest_url, "sandbox", SecretStr(PASSWORD), retry=FAST, timeout=timeout
+        sandbox.rest_url,
+        "sandbox",
+        SecretStr(PASSWORD),
+        retry=FAST,
+        timeout=timeout,
+        duplicate_control=True,
     ) as client:
         result = await client.send(sms_to("79001234560", id="desk-slow"))
         # The hung first attempt is still processed by the platform when it wakes up:
@@ -256,6 +262,24 @@ async def test_a_hung_platform_times_out_then_the_retry_with_the_same_id_sends_o
     assert list(sandbox.sends) == [result.mt_num]
 
 
+async def test_without_duplicate_control_a_timed_out_send_is_not_sent_again(
+    sandbox: RunningSandbox,
+) -> None:
+    """Seed 001: duplicate control by id is a service switched on separately; without it a
+    second request with the same id is a second message to the subscriber."""
+    sandbox.faults.hang_next(1, seconds=0.3)
+    timeout = httpx.Timeout(connect=1.0, read=0.05, write=1.0, pool=1.0)
+    async with RestClient(
+        sandbox.rest_url, "sandbox", SecretStr(PASSWORD), retry=FAST, timeout=timeout
+    ) as client:
+        with pytest.raises(ProviderTimeoutError) as caught:
+            await client.send(sms_to("79001234560", id="desk-once"))
+
+    assert caught.value.outcome is Outcome.UNKNOWN
+    assert caught.value.partner_id == "desk-once"
+    assert len(sandbox.received) == 1
+
+
 async def test_a_timeout_that_outlasts_every_attempt_raises_with_the_id(
     sandbox: RunningSandbox,
 ) -> None:
@@ -263,13 +287,20 @@ async def test_a_timeout_that_outlasts_every_attempt_raises_with_the_id(
     timeout = httpx.Timeout(connect=1.0, read=0.05, write=1.0, pool=1.0)
     policy = RetryPolicy(attempts=2, base_delay=0.001, max_delay=0.002)
     async with RestClient(
-        sandbox.rest_url, "sandbox", SecretStr(PASSWORD), retry=policy, timeout=timeout
+        sandbox.rest_url,
+        "sandbox",
+        SecretStr(PASSWORD),
+        retry=policy,
+        timeout=timeout,
+        duplicate_control=True,
     ) as client:
         with pytest.raises(ProviderTimeoutError) as caught:
             await client.send(sms_to("79001234560", id="desk-lost"))
 
     assert caught.value.partner_id == "desk-lost"
+    assert caught.value.outcome is Outcome.UNKNOWN
     assert "no answer" in str(caught.value)
+    assert len(sandbox.received) == 2
 
 
 async def test_a_three_step_cascade_reports_every_step_in_order(

@@ -11,9 +11,12 @@ from pydantic import SecretStr
 
 from provider.account_http import RetryPolicy
 from provider.errors import (
-    InternalServerError,
+    BadRequestError,
+    Outcome,
     ProviderConnectionError,
-    ServiceUnavailableError,
+    ProviderError,
+    RateLimitError,
+    UnreadableAnswerError,
 )
 from provider.messages import SmsData, SmsMessage
 from provider.request import SendRequest
@@ -47,45 +50,74 @@ async def peer() -> AsyncIterator[tuple[Peer, str]]:
         yield peer, f"{base_url}/rest/send"
 
 
-async def test_a_proxy_page_instead_of_json_is_an_internal_error_not_retried(
+async def test_a_proxy_page_instead_of_json_is_an_unknown_outcome_not_resent(
     peer: tuple[Peer, str],
 ) -> None:
+    """A gateway's 502 page says nothing about the platform: it may have taken the send."""
     server, url = peer
     server.status, server.body = 502, "<html><h1>502 Bad Gateway</h1></html>"
 
     async with RestClient(url, "sandbox", SecretStr("pw"), retry=FAST) as client:
-        with pytest.raises(InternalServerError) as caught:
+        with pytest.raises(UnreadableAnswerError) as caught:
             await client.send(REQUEST)
 
-    assert caught.value.code is None
+    assert caught.value.outcome is Outcome.UNKNOWN
     assert caught.value.http_status == 502
-    assert "502 Bad Gateway" in (caught.value.extended_description or "")
+    assert "502 Bad Gateway" in (caught.value.snippet or "")
     assert server.hits == 1
 
 
-async def test_a_200_that_is_not_a_send_result_is_an_internal_error(
+async def test_with_duplicate_control_an_unknown_outcome_is_sent_again_with_the_same_id(
+    peer: tuple[Peer, str],
+) -> None:
+    server, url = peer
+    server.status, server.body = 503, "maintenance"
+
+    async with RestClient(
+        url, "sandbox", SecretStr("pw"), retry=FAST, duplicate_control=True
+    ) as client:
+        with pytest.raises(UnreadableAnswerError) as caught:
+            await client.send(REQUEST)
+
+    assert server.hits == 3
+    assert caught.value.outcome is Outcome.UNKNOWN
+    partner_id = caught.value.partner_id or ""
+    assert len(partner_id) == 32
+    assert all(ch in "0123456789abcdef" for ch in partner_id)
+
+
+async def test_a_200_that_is_not_a_send_result_is_an_unknown_outcome(
     peer: tuple[Peer, str],
 ) -> None:
     server, url = peer
     server.status, server.body, server.content_type = 200, '{"ok": true}', "application/json"
 
     async with RestClient(url, "sandbox", SecretStr("pw"), retry=FAST) as client:
-        with pytest.raises(InternalServerError):
+        with pytest.raises(UnreadableAnswerError) as caught:
             await client.send(REQUEST)
 
+    assert caught.value.outcome is Outcome.UNKNOWN
+    assert server.hits == 1
 
-async def test_an_unreadable_503_is_still_retried_as_unavailable(peer: tuple[Peer, str]) -> None:
+
+@pytest.mark.parametrize(
+    ("status", "error_class", "hits"),
+    [(404, BadRequestError, 1), (429, RateLimitError, 3)],
+)
+async def test_a_4xx_page_is_a_refusal_and_a_429_a_temporary_one(
+    peer: tuple[Peer, str], status: int, error_class: type[Exception], hits: int
+) -> None:
+    """A 4xx means the request was not taken; 429 says "later", so it is tried again."""
     server, url = peer
-    server.status, server.body = 503, "maintenance"
+    server.status, server.body = status, "<html>no</html>"
 
     async with RestClient(url, "sandbox", SecretStr("pw"), retry=FAST) as client:
-        with pytest.raises(ServiceUnavailableError) as caught:
+        with pytest.raises(ProviderError) as caught:
             await client.send(REQUEST)
 
-    assert server.hits == 3
-    partner_id = caught.value.partner_id or ""
-    assert len(partner_id) == 32
-    assert all(ch in "0123456789abcdef" for ch in partner_id)
+    assert isinstance(caught.value, error_class)
+    assert caught.value.outcome is Outcome.REFUSED
+    assert server.hits == hits
 
 
 async def test_a_closed_port_is_a_connection_error_carrying_the_partner_id() -> None:
@@ -101,6 +133,7 @@ async def test_a_closed_port_is_a_connection_error_carrying_the_partner_id() -> 
         with pytest.raises(ProviderConnectionError) as caught:
             await client.send(request)
 
+    assert caught.value.outcome is Outcome.NOT_SENT
     assert caught.value.partner_id == "desk-1"
     assert "Pa55-w0rd" not in str(caught.value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from provider.sandbox import Sandbox, SandboxConfig
+from provider.sandbox.__main__ import config_from, parse_args
 from tests.helpers import ReportReceiver, phone, send_body, sms, statuses, viber
 
 
@@ -63,3 +64,9 @@ async def test_with_duplicate_control_off_a_repeated_id_is_sent_again(
 
     assert first.status_code == second.status_code == 200
     assert first.json()["mtNum"] != second.json()["mtNum"]
+
+
+def test_the_command_line_switches_duplicate_control_off_for_the_account() -> None:
+    assert config_from(parse_args(["--port", "0"])).duplicate_control is True
+    off = config_from(parse_args(["--port", "0", "--no-duplicate-control"]))
+    assert off.duplicate_control is False

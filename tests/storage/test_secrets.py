@@ -1,7 +1,8 @@
-"""No password or token reaches a stored payload."""
+"""No configured secret reaches a stored payload; no operator text is changed on its way in."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from aiogram.fsm.storage.base import StorageKey
@@ -21,15 +22,15 @@ from storage import (
     Scrubber,
     SendRepository,
     StatusRepository,
-    secrets_scrub,
 )
 from storage.fsm import SQLiteStorage
 from tests.storage.conftest import FakeClock, accepted_send
 
-PASSWORD = "Pl@tf0rm-pa55word"
+PASSWORD = "Pl@tf0rm pa55word"
 # A made-up token in the shape of a real one (split so no scanner mistakes it for one).
 BOT_TOKEN = "1234567890" + ":AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
-INVITE_SECRET = "reports-secret-value-9f8e7d"
+REPORT_SECRET = "reports-secret-value-9f8e7d"
+OPERATOR_TEXT = "Your password=1234 confirm https://ex.example/c?token=abc123 &secret=x"
 
 
 async def dump(db: Database) -> str:
@@ -42,34 +43,52 @@ async def dump(db: Database) -> str:
     return "\n".join(text)
 
 
-async def test_request_with_credentials_is_stored_without_them(
+async def test_a_request_is_stored_as_sent_but_its_password_field(
     db: Database, account: Account
 ) -> None:
     request = {
         "login": "desk",
         "password": PASSWORD,
-        "message": {"type": "SMS", "data": {"text": f"token is {BOT_TOKEN}"}},
-        "nested": [{"Api_Key": "k-123456"}, {"X-Auth-TOKEN": "t-98765"}],
+        "message": {"type": "SMS", "data": {"text": OPERATOR_TEXT}},
     }
     send = await SendRepository(db).create_submitting(
         NewSend("p-1", account.id, "SMS", ("SMS",), "79101234567", request, 1, 1)
     )
     row = await db.fetch_one("SELECT request_json FROM sends WHERE id = ?", (send.id,))
     assert row is not None
-    raw = row["request_json"]
-    for secret in (PASSWORD, BOT_TOKEN, "k-123456", "t-98765"):
-        assert secret not in raw
-    assert send.request["login"] == "desk"  # the rest stays useful
+    assert PASSWORD not in row["request_json"]
     assert send.request["password"] == REDACTED
+    assert send.request["login"] == "desk"
+    # What the operator wrote is a message, not a credential: "send again" sends it as is.
+    assert send.request["message"]["data"]["text"] == OPERATOR_TEXT
     assert request["password"] == PASSWORD  # the caller's object is not mutated
 
 
-async def test_no_stored_payload_anywhere_holds_a_secret(db_path: Path, clock: FakeClock) -> None:
+async def test_forms_keep_the_operators_text_exactly_even_holding_a_secret(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """A form is what will be sent: a text holding even the configured password itself goes
+    to the subscriber as written (never ``***``)."""
+    text = f"{OPERATOR_TEXT} {PASSWORD}"
     async with await Database.open(db_path, clock=clock, literal_secrets=[PASSWORD]) as db:
+        storage = SQLiteStorage(db)
+        key = StorageKey(bot_id=1, chat_id=1, user_id=1)
+        await storage.set_data(key, {"draft": {"steps": [{"text": text}]}})
+        assert await storage.get_data(key) == {"draft": {"steps": [{"text": text}]}}
+
+
+async def test_no_other_stored_payload_holds_a_configured_secret(
+    db_path: Path, clock: FakeClock
+) -> None:
+    secrets = [PASSWORD, BOT_TOKEN]
+    async with await Database.open(db_path, clock=clock, literal_secrets=secrets) as db:
+        db.add_literal_secret(REPORT_SECRET)  # generated, known once the database is open
         account = await AccountRepository(db).ensure("main", ApiFamily.LEGACY)
-        legacy_url = f"https://host/sendmessage.php?login=desk&password={PASSWORD}&phone=7910"
+        legacy_url = (
+            "https://host/sendmessage.php?login=desk&password=Pl%40tf0rm+pa55word&phone=7910"
+        )
         send = await SendRepository(db).create_submitting(
-            NewSend("p-1", account.id, "SMS", ("SMS",), "7910", {"url": legacy_url}, 1, 1)
+            NewSend("p-1", account.id, "SMS", ("SMS",), "7910", {"text": "hi"}, 1, 1)
         )
         await SendRepository(db).mark_unknown(send.id, f"timeout calling {legacy_url}")
         await StatusRepository(db).record_status_event(
@@ -89,82 +108,87 @@ async def test_no_stored_payload_anywhere_holds_a_secret(db_path: Path, clock: F
             )
         )
         await AuditRepository(db).log(
-            1, "settings.show", "reports", {"secret": INVITE_SECRET, "note": BOT_TOKEN}
-        )
-        await SQLiteStorage(db).set_data(
-            StorageKey(bot_id=1, chat_id=1, user_id=1), {"text": f"my token {BOT_TOKEN}"}
+            1, "settings.show", "reports", {"url": f"/reports/{REPORT_SECRET}", "n": BOT_TOKEN}
         )
         everything = await dump(db)
 
     assert "desk" in everything  # the dump really contains the payloads
-    for secret in (PASSWORD, BOT_TOKEN, INVITE_SECRET):
+    for secret in (PASSWORD, "Pl%40tf0rm+pa55word", BOT_TOKEN, REPORT_SECRET):
         assert secret not in everything
 
 
 async def test_reports_and_audit_keep_their_useful_content(db: Database, account: Account) -> None:
     await accepted_send(db, account, "p-1", "7390612217")
-    report = {"mtNum": "7390612217", "status": 2, "destAddr": "72101234567", "text": "code 1234"}
+    report = {"mtNum": "7390612217", "status": 2, "destAddr": "72101234567", "text": OPERATOR_TEXT}
     await StatusRepository(db).record_status_event(
         NewStatusEvent("SMS", "DELIVERED", mt_num="7390612217", raw=report)
     )
     row = await db.fetch_one("SELECT raw_json FROM status_events")
     assert row is not None
     assert '"mtNum": "7390612217"' in row["raw_json"]
-    assert "code 1234" in row["raw_json"]
+    assert OPERATOR_TEXT in row["raw_json"]
 
 
 def test_scrubber_rules() -> None:
-    scrubber = Scrubber(literal_secrets=["abc", "longer-secret"])
-    assert scrubber.scrub({"PassWord": 123, "client_secret": {"a": 1}}) == {
-        "PassWord": REDACTED,
-        "client_secret": REDACTED,
+    scrubber = Scrubber(literal_secrets=["abc", "longer secret"])
+    # The platform's credential field, whatever its value's type.
+    assert scrubber.scrub({"password": 123, "Password": {"a": 1}}) == {
+        "password": REDACTED,
+        "Password": REDACTED,
     }
-    assert scrubber.scrub(["x longer-secret y", ("abc",)]) == [f"x {REDACTED} y", ["abc"]]
-    assert scrubber.scrub_text("a=1&password=p%40ss&b=2") == f"a=1&password={REDACTED}&b=2"
-    assert scrubber.scrub_text('{"token": "t\\"x", "id": "1"}') == (
-        f'{{"token": "{REDACTED}", "id": "1"}}'
+    # Configured secrets by exact value, in each spelling; too short ones are not secrets.
+    assert scrubber.scrub(["x longer secret y", ("abc",)]) == [f"x {REDACTED} y", ["abc"]]
+    assert scrubber.scrub_text("u?p=longer+secret&q=longer%20secret") == (
+        f"u?p={REDACTED}&q={REDACTED}"
     )
-    assert scrubber.scrub_text('<password value="p"/>') == f'<password value="{REDACTED}"/>'
-    assert scrubber.scrub_text(f"bot{BOT_TOKEN}/getMe") == f"bot{REDACTED}/getMe"
-    # Ordinary platform data is left alone.
-    innocent = {"mtNum": "7390612217", "time": "10:20:35", "text": "code 1234", "count": 3}
+    # No pattern over text: names and shapes of secrets are not secrets.
+    innocent = {
+        "text": OPERATOR_TEXT,
+        "token": "t-98765",
+        "client_secret": "s",
+        "note": f"bot{BOT_TOKEN}/getMe",
+        "xml": '<password value="p"/>',
+        "mtNum": "7390612217",
+    }
     assert scrubber.scrub(innocent) == innocent
 
 
-def _every_pattern(scrubber: Scrubber, text: str) -> str:
-    """``scrub_text`` without its quick tests: each pattern over the whole text."""
-    for literal in sorted({"longer-secret"}, key=len, reverse=True):
-        text = text.replace(literal, REDACTED)
-    text = secrets_scrub._BOT_TOKEN.sub(REDACTED, text)
-    text = secrets_scrub._QUERY_PAIR.sub(rf"\g<1>{REDACTED}", text)
-    text = secrets_scrub._JSON_PAIR.sub(rf'\g<1>"{REDACTED}"', text)
-    return secrets_scrub._XML_VALUE.sub(rf'\g<1>"{REDACTED}"', text)
-
-
 fragments = st.sampled_from(
-    [
-        "password=",
-        "PaSsWoRd=",
-        "paſsword=",  # (?i) takes "ſ" for "s"; str.lower() does not
-        "apİ_key=",
-        "secret",
-        '"token": "v"',
-        '<passwd value="v"/>',
-        "123456789:",
-        "A" * 30,
-        "123456789:" + "A" * 35,
-        "longer-secret",
-        "v",
-        "&",
-        " ",
-        '"',
-        "é",
-    ]
+    ["password=", '"token": "v"', "longer secret", "longer+secret", "&", " ", '"', "é", "\\"]
 )
 
 
 @given(parts=st.lists(st.one_of(fragments, st.text(max_size=5)), max_size=8))
-def test_the_quick_tests_never_change_what_is_scrubbed(parts: list[str]) -> None:
-    scrubber = Scrubber(literal_secrets=["longer-secret"])
+def test_only_the_secrets_themselves_are_replaced(parts: list[str]) -> None:
+    scrubber = Scrubber(literal_secrets=["longer secret"])
     text = "".join(parts)
-    assert scrubber.scrub_text(text) == _every_pattern(scrubber, text)
+    scrubbed = scrubber.scrub_text(text)
+    assert "longer secret" not in scrubbed
+    assert "longer+secret" not in scrubbed
+    if "longer" not in text:
+        assert scrubbed == text
+    # The quick test agrees with the full scrub.
+    if scrubber.leaves_json_text_alone(f'{{"t": "{text}"}}'):
+        assert scrubbed == text
+
+
+def test_the_worst_input_of_a_mebibyte_is_scrubbed_in_linear_time() -> None:
+    """Issue #18: no super-linear work on any input path. The scrubber's only work is an
+    exact search per secret spelling; near-misses of a secret, over and over, are its
+    hardest input."""
+    secret = "a" * 63 + "b"
+    scrubber = Scrubber(literal_secrets=[secret, BOT_TOKEN, PASSWORD])
+    mebibyte = 1 << 20
+    near_misses = ("a" * 63 + "c") * (mebibyte // 64)
+    hostile = {
+        "text": near_misses,
+        "password=": near_misses,
+        "nested": [{"a": near_misses[: mebibyte // 4]}] * 4,
+    }
+    start = time.perf_counter()
+    scrubbed = scrubber.to_json(hostile)
+    scrubber.scrub_text(near_misses + secret)
+    elapsed = time.perf_counter() - start
+    assert len(scrubbed) > 2 * mebibyte
+    # Linear: a few milliseconds a mebibyte on any machine; quadratic would take minutes.
+    assert elapsed < 1.0, f"{elapsed:.2f} s"

@@ -74,6 +74,26 @@ async def test_forbidden_transitions_raise(db: Database, account: Account) -> No
         await sends.mark_unknown(12345, "timeout")
 
 
+async def test_a_lost_answer_after_a_report_leaves_the_send_accepted(
+    db: Database, account: Account
+) -> None:
+    """The platform's report (it has the message) may come before its lost answer."""
+    sends = SendRepository(db)
+    send = await accepted_send(db, account, "p-1", "mt-1")
+    after = await sends.mark_unknown(send.id, "ReadTimeout")
+    assert (after.state, after.mt_num) == (SendState.ACCEPTED, "mt-1")
+
+    unknown = await sends.create_submitting(new_send(account, "p-2"))
+    await sends.mark_unknown(unknown.id, "ReadTimeout")
+    again = await sends.mark_unknown(unknown.id, "asked again: ReadTimeout")
+    assert again.state is SendState.UNKNOWN
+    noted = await sends.note_error(unknown.id, "asked again: cannot reach the platform")
+    assert (noted.state, noted.error) == (
+        SendState.UNKNOWN,
+        "asked again: cannot reach the platform",
+    )
+
+
 async def test_legacy_ids(db: Database) -> None:
     legacy = await AccountRepository(db).ensure("old", ApiFamily.LEGACY)
     sends = SendRepository(db)
