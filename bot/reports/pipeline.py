@@ -4,18 +4,16 @@ The path of a report through them: bot/reports/README.md."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import errno
 import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot
 
+from bot.reports.health import Health
 from bot.reports.notifier import CardNotifier
 from bot.reports.poller import LegacyPoller
 from bot.reports.receiver import ReportReceiver
@@ -23,6 +21,8 @@ from bot.reports.urls import ReportUrls, report_url
 from bot.reports.writer.protocol import WriterConfig
 from bot.sending.platform import Platform
 from bot.settings import ConfigError, Settings, literal_secrets, split_listen
+from bot.telegram.outages import Reachability
+from bot.workers import Workers
 from serving import start_site, why_not_bound
 from storage import Database, KeyValueRepository, SendRepository, StatusRepository
 
@@ -36,6 +36,8 @@ class Pipeline:
     """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
     report_urls: ReportUrls
     """The notifyUrl sends carry, by account."""
+    health: Health
+    """What ``GET /health`` answers."""
     poller: LegacyPoller | None = None
     """Running when some account uses a legacy API."""
 
@@ -66,23 +68,13 @@ async def status_pipeline(
     platform: Platform,
     notifier: CardNotifier,
     telegram: Bot,
+    workers: Workers,
+    reachability: Reachability,
 ) -> AsyncIterator[Pipeline]:
-    """Receive reports, poll legacy states, edit cards; stopped on leaving."""
+    """Receive reports, poll legacy states, edit cards (each task a supervised worker, see
+    :mod:`bot.workers`); stopped on leaving. `telegram` is the cards' Bot; /health asks
+    it getMe when the bot's own calls have not said for a while whether Telegram answers."""
     secret = await reports_secret(settings, KeyValueRepository(db))
-
-    async def health() -> dict[str, Any]:
-        database = "ok"
-        try:
-            await db.fetch_one("SELECT 1")
-        except Exception:
-            database = "unavailable"
-        reachable = "ok"
-        try:
-            await telegram.get_me()
-        except Exception:
-            reachable = "unavailable"
-        return {"database": database, "telegram": reachable}
-
     writer = WriterConfig(
         database=str(db.path),
         busy_timeout=settings.storage.database_busy_timeout,
@@ -93,9 +85,18 @@ async def status_pipeline(
         writer,
         secret,
         on_change=notifier.wake,
-        health=health,
+        health=lambda: health.report(),
         allowed=settings.reports.reports_allowed_ips or None,
     )
+    health = Health(
+        db=db,
+        workers=workers,
+        notifier=notifier,
+        reachability=reachability,
+        telegram=telegram,
+        reports=lambda: receiver.writer.state,
+    )
+    workers.watch(receiver.writer.keeper)
     # An empty host: every address, as the platform must reach it.
     host, port = split_listen(settings.reports.reports_listen, default_host="0.0.0.0")  # noqa: S104
     try:
@@ -111,7 +112,7 @@ async def status_pipeline(
         public=report_url(public, secret) if public else None,
         local=report_url(local_url, secret),
     )
-    tasks = [asyncio.create_task(notifier.run(), name="card-notifier")]
+    started = [workers.start("card-notifier", notifier.run)]
     poller = None
     if platform.legacy_accounts:
         poller = LegacyPoller(
@@ -121,13 +122,10 @@ async def status_pipeline(
             interval=settings.provider.legacy_poll_interval,
             on_change=notifier.wake,
         )
-        tasks.append(asyncio.create_task(poller.run(), name="legacy-poller"))
+        started.append(workers.start("legacy-poller", poller.run))
     try:
-        yield Pipeline(notifier, local_url, urls, poller)
+        yield Pipeline(notifier, local_url, urls, health, poller)
     finally:
-        for running in tasks:
-            running.cancel()
-        for running in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+        for worker in reversed(started):
+            await worker.stop()
         await runner.cleanup()

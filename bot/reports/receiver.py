@@ -16,10 +16,10 @@ import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from typing import Any
 
 from aiohttp import web
 
+from bot.reports.health import HealthReport
 from bot.reports.urls import REPORTS_PATH
 from bot.reports.writer.client import WriterProcess
 from bot.reports.writer.protocol import WriterConfig
@@ -41,7 +41,7 @@ class ReportReceiver:
         secret: str,
         *,
         on_change: Callable[[], None],
-        health: Callable[[], Awaitable[dict[str, Any]]],
+        health: Callable[[], Awaitable[HealthReport]],
         allowed: Sequence[Network] | None = None,
     ) -> None:
         self._secret = secret
@@ -83,9 +83,8 @@ class ReportReceiver:
         return web.json_response({"error": answer.reason}, status=answer.status)
 
     async def _health_check(self, request: web.Request) -> web.Response:
-        report = {**await self._health(), "reports": self.writer.state}
-        healthy = all(value == "ok" for value in report.values())
-        return web.json_response(report, status=200 if healthy else 503)
+        report = await self._health()
+        return web.json_response(report.body, status=200 if report.healthy else 503)
 
 
 def _peer_allowed(peer: str | None, allowed: Sequence[Network]) -> bool:
