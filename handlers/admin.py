@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.people.access import INVITE_LIFETIME, AccessService
+from bot.telegram.limits import answer_in_parts
 from bot.ui.i18n import Translator
 from storage import Operator, Role
 
@@ -39,7 +40,8 @@ async def operators(message: Message, access: AccessService, t: Translator) -> N
         )
         for person in people
     ]
-    await message.answer(t("operators-title", count=len(people)) + "\n" + "\n".join(lines))
+    title = t("operators-title", count=len(people))
+    await answer_in_parts(message, title + "\n" + "\n".join(lines), t)
 
 
 async def grant(

@@ -3,8 +3,6 @@ reading a phone number the operator typed."""
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -50,9 +48,13 @@ async def update_form(
 async def edit_card(query: CallbackQuery, card: Card) -> None:
     if not isinstance(query.message, Message):
         return
-    # Two quick presses render the same card twice: Telegram says "not modified", harmless.
-    with contextlib.suppress(TelegramBadRequest):
+    try:
         await query.message.edit_text(card.text, reply_markup=card.keyboard)
+    except TelegramBadRequest as exc:
+        # Two quick presses render the same card twice: "not modified", harmless. Any other
+        # refusal is an answer lost: the error handler tells the operator.
+        if "not modified" not in exc.message:
+            raise
 
 
 async def read_phone(message: Message, t: Translator) -> PhoneNumber | None:

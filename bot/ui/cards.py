@@ -19,7 +19,8 @@ from bot.sending.drafts import Draft, StepDraft
 from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
 from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
-from bot.ui.i18n import Translator
+from bot.telegram.limits import MESSAGE_LIMIT, cut_plain, fit_message, visible_length
+from bot.ui.i18n import Html, Translator
 from bot.ui.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, MessageType
 from provider.messages import describe_seconds
@@ -29,8 +30,13 @@ from provider.sms import sms_parts
 from provider.violations import describe
 from storage import Send, SendState, StepStatus
 
-# Telegram's limit is 4096 characters; the JSON preview is cut to leave room for the rest.
-JSON_PREVIEW_LIMIT = 2500
+FORM_TEXT_LIMIT = 2000
+"""The longest message text a channel takes: shown whole on the form card..."""
+SHORTEST_TEXT_SHOWN = 25
+"""...unless the card would not fit in a message, when the texts (and every other value
+typed) are shown shorter, down to this: a cascade of six steps with every field long."""
+PREVIEW_ROOM = 1000
+"""Characters the JSON preview gets at least, before it is cut to the room left."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,35 @@ def form_card(
     preview: dict[str, object] | None,
     several_accounts: bool,
 ) -> Card:
+    # Within one message: the texts shown shorter while the card (with room for the JSON
+    # preview, when asked for) would not fit, then the preview cut to the room left.
+    text_limit = FORM_TEXT_LIMIT
+    while True:
+        lines = _form_lines(draft, account, t, problems, several_accounts, text_limit)
+        wanted = visible_length("\n".join(lines)) + (PREVIEW_ROOM if preview is not None else 0)
+        if wanted <= MESSAGE_LIMIT or text_limit <= SHORTEST_TEXT_SHOWN:
+            break
+        text_limit //= 2
+    if preview is not None:
+        text = json.dumps(preview, ensure_ascii=False, indent=1)
+        room = MESSAGE_LIMIT - visible_length("\n".join(lines)) - 2  # the blank line before
+        lines.append("")
+        lines.append(
+            '<pre><code class="language-json">'
+            f"{html.escape(cut_plain(text, max(room, 1)), quote=False)}</code></pre>"
+        )
+    keyboard = _form_keyboard(draft, account, t, several_accounts=several_accounts)
+    return Card(fit_message("\n".join(lines)), keyboard)
+
+
+def _form_lines(
+    draft: Draft,
+    account: PlatformAccount,
+    t: Translator,
+    problems: list[str],
+    several_accounts: bool,
+    text_limit: int,
+) -> list[str]:
     lines = [sandbox_mark(account, t) + t("form-title", channels=draft.channels_label)]
     if several_accounts:
         lines.append(t("card-account", account=account.name))
@@ -110,7 +145,7 @@ def form_card(
                     state=step.resend_if_not.value,
                 )
             )
-        lines.extend(_step_lines(step, t))
+        lines.extend(_step_lines(step, t, text_limit))
     if not draft.schedule.empty:
         s = draft.schedule
         lines.append(
@@ -126,48 +161,45 @@ def form_card(
         lines.append("")
         lines.append(t("form-problems"))
         lines.extend(f"• {problem}" for problem in problems)
-    if preview is not None:
-        text = json.dumps(preview, ensure_ascii=False, indent=1)
-        if len(text) > JSON_PREVIEW_LIMIT:
-            text = text[:JSON_PREVIEW_LIMIT] + "\n…"
-        lines.append("")
-        lines.append(
-            f'<pre><code class="language-json">{html.escape(text, quote=False)}</code></pre>'
-        )
-    keyboard = _form_keyboard(draft, account, t, several_accounts=several_accounts)
-    return Card("\n".join(lines), keyboard)
+    return lines
 
 
 def _phone(phone: str | None, t: Translator) -> str:
     return format_international(phone) if phone else t("form-missing")
 
 
-def _step_lines(step: StepDraft, t: Translator) -> list[str]:
+def _step_lines(step: StepDraft, t: Translator, text_limit: int) -> list[str]:
+    def shown(value: str) -> str:
+        return cut_plain(value, text_limit)
+
     lines = []
     if step.channel is MessageType.FLASHINGCALL:
         code = step.text or ""
         lines.append(t("form-code", code=code, spaced=" ".join(code)))
     else:
         if CHANNEL_RULES[step.channel].sender_allowed:
-            lines.append(t("form-sender", sender=step.sender or t("form-default-sender")))
+            # The default's words are HTML of our own (in italics), not a typed value.
+            sender = shown(step.sender) if step.sender else Html(t("form-default-sender"))
+            lines.append(t("form-sender", sender=sender))
         if step.title:
-            lines.append(t("form-push-title", title=step.title))
+            lines.append(t("form-push-title", title=shown(step.title)))
         if step.text:
-            lines.append(t("form-text", text=step.text))
+            # The parts line below counts the whole text.
+            lines.append(t("form-text", text=shown(step.text)))
         elif not step.image_url:
             lines.append(t("form-text", text=t("form-missing")))
         if step.image_url:
-            lines.append(t("form-image", url=step.image_url))
+            lines.append(t("form-image", url=shown(step.image_url)))
         if step.button_caption or step.button_action:
             lines.append(
                 t(
                     "form-button",
-                    caption=step.button_caption or "—",
-                    action=step.button_action or "—",
+                    caption=shown(step.button_caption or "—"),
+                    action=shown(step.button_action or "—"),
                 )
             )
         if step.link:
-            lines.append(t("form-link", link=step.link))
+            lines.append(t("form-link", link=shown(step.link)))
         if step.channel is MessageType.SMS and step.text:
             parts = sms_parts(step.text)
             lines.append(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.people.access import SENDING_ROLES
 from bot.sending.platform import Platform
+from bot.telegram.limits import fit_message
 from bot.ui.cards import Card, status_card
 from bot.ui.i18n import Translator
 from bot.ui.timefmt import TimeFormat
@@ -95,9 +96,10 @@ class SendViews:
         return newest[0] if newest and newest[0].created_at >= since else None
 
     async def card(self, send: Send, operator: Operator | None, t: Translator) -> Card:
-        """The status card; its repeat button only for someone who may send."""
+        """The status card, within one message (the platform's error text has no bound);
+        its repeat button only for someone who may send."""
         steps = await self._statuses.steps(send.id)
-        return status_card(
+        card = status_card(
             send,
             steps,
             self._platform.by_id(send.account_id),
@@ -106,6 +108,7 @@ class SendViews:
             can_repeat=operator is not None and operator.role in SENDING_ROLES,
             times=self.times,
         )
+        return Card(fit_message(card.text), card.keyboard)
 
     async def failure_reason(self, send: Send) -> str:
         """The error name of the step that failed last (``absent-subscriber``), or ""."""
