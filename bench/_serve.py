@@ -15,11 +15,11 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
 from bench._proc import announce_ready, wait_for_termination
+from bot.reports.health import HealthReport
 from bot.reports.receiver import ReportReceiver
 from bot.reports.urls import REPORTS_PATH
 from bot.reports.writer.protocol import WriterConfig
@@ -64,9 +64,10 @@ async def main_async(args: argparse.Namespace) -> None:
         return
     async with await Database.open(args.db) as db:
 
-        async def health() -> dict[str, Any]:
+        async def health() -> HealthReport:
             await db.fetch_one("SELECT 1")
-            return {"database": "ok"}
+            state = receiver.writer.state
+            return HealthReport(healthy=state == "ok", body={"database": "ok", "reports": state})
 
         writer = WriterConfig(
             database=str(args.db),

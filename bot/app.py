@@ -5,6 +5,12 @@ database, the platform's clients, the services, the status pipeline and the disp
 What is outside the services comes in from the entry point: the router tree (handlers
 depend on bot, not the other way round) and the emulators' URLs (starting the playground
 or the sandbox is the entry point's business).
+
+Nothing here waits for Telegram: the receiver, the report writer, the poller and the
+notifier run from the start, the command menu is registered in the background (again
+and again while Telegram does not answer), and polling's getMe waits for Telegram
+(:class:`bot.telegram.outages.WaitForTelegram`). Reports that arrive meanwhile are
+stored, and their cards edited once Telegram is back.
 """
 
 from __future__ import annotations
@@ -23,15 +29,17 @@ from bot.people.languages import Languages
 from bot.reports.notifier import CardNotifier, RateLimiter
 from bot.reports.pipeline import Pipeline, status_pipeline
 from bot.sending.platform import Platform, open_platform
-from bot.sending.resolver import resolving_unknown
+from bot.sending.resolver import resolve_forever
 from bot.sending.service import SendService
 from bot.settings import Settings, literal_secrets
 from bot.telegram.commands import register_commands
-from bot.telegram.middlewares import AccessMiddleware, I18nMiddleware
-from bot.telegram.session import make_bot
+from bot.telegram.middlewares import AccessMiddleware, ArrivalMiddleware, I18nMiddleware
+from bot.telegram.outages import Reachability, until_answered
+from bot.telegram.session import DEFAULT_TIMEOUT, make_bot
 from bot.ui.i18n import Catalogs
 from bot.ui.lookups import SendViews
 from bot.ui.timefmt import TimeFormat
+from bot.workers import Backoff, Workers
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
 from storage import (
     AccountRepository,
@@ -54,6 +62,8 @@ class TelegramEndpoint:
 
     token: str
     api_url: str
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds a Bot API call may take before it counts as unanswered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +114,8 @@ class Desk:
     dispatcher: Dispatcher
     bot: Bot
     """The conversations' Bot (waits out flood limits); the cards have one of their own."""
+    workers: Workers
+    """Every background task, supervised (for /health, and for tests to look at)."""
 
 
 @asynccontextmanager
@@ -114,10 +126,13 @@ async def running_desk(
     routers: Router,
     sandbox_url: str | None,
     limiter: RateLimiter | None = None,
+    backoff: Backoff | None = None,
 ) -> AsyncIterator[Desk]:
     """Everything but the polling, running until the block is left. `routers` is the tree of
     conversations (`handlers.setup_routers()`); `sandbox_url` is where the sandbox accounts
-    send (None when there are none)."""
+    send (None when there are none); `backoff`: the pauses between attempts of whatever
+    failed (a worker, a Telegram call; tests make them short)."""
+    backoff = backoff or Backoff()
     async with AsyncExitStack() as stack:
         db = await Database.open(
             settings.storage.database_path,
@@ -152,10 +167,26 @@ async def running_desk(
             stores.outside_reports,
             TimeFormat(settings.telegram.zone),
         )
-        bot = make_bot(telegram.token, telegram.api_url, wait_out_flood_limits=True)
+        reachability = Reachability()
+        bot = make_bot(
+            telegram.token,
+            telegram.api_url,
+            wait_out_flood_limits=True,
+            timeout=telegram.timeout,
+            reachability=reachability,
+            wait_for_telegram=backoff,
+        )
         stack.push_async_callback(bot.session.close)
-        cards_bot = make_bot(telegram.token, telegram.api_url, wait_out_flood_limits=False)
+        cards_bot = make_bot(
+            telegram.token,
+            telegram.api_url,
+            wait_out_flood_limits=False,
+            timeout=telegram.timeout,
+            reachability=reachability,
+        )
         stack.push_async_callback(cards_bot.session.close)
+        workers = Workers(backoff)
+        stack.push_async_callback(workers.stop)  # before the sessions and the database close
         notifier = CardNotifier(
             cards_bot,
             OutboxRepository(db),
@@ -164,10 +195,17 @@ async def running_desk(
             access,
             languages,
             limiter=limiter,
+            backoff=backoff,
         )
         pipeline = await stack.enter_async_context(
             status_pipeline(
-                settings, db=db, platform=platform, notifier=notifier, telegram=cards_bot
+                settings,
+                db=db,
+                platform=platform,
+                notifier=notifier,
+                telegram=cards_bot,
+                workers=workers,
+                reachability=reachability,
             )
         )
         sending = SendService(
@@ -179,14 +217,12 @@ async def running_desk(
             default_region=settings.provider.default_region,
         )
         await sending.recover_interrupted()
-        await stack.enter_async_context(
-            resolving_unknown(
-                sending,
-                enabled=bool(platform.legacy_accounts),
-                interval=settings.provider.legacy_poll_interval,
-                older_than=legacy_minute,
+        if platform.legacy_accounts:
+            interval = settings.provider.legacy_poll_interval
+            resolver = workers.start(
+                "unknown-resolver", lambda: resolve_forever(sending, interval, legacy_minute)
             )
-        )
+            stack.push_async_callback(resolver.stop)
         services = Services(
             platform=platform,
             access=access,
@@ -196,8 +232,15 @@ async def running_desk(
             flashcall_ttl_minutes=settings.provider.flashcall_ttl_minutes,
         )
         dispatcher = create_dispatcher(services, stores.fsm, routers)
-        await register_commands(bot, catalogs)
-        yield Desk(settings, stores, services, pipeline, dispatcher, bot)
+
+        async def command_menu() -> None:
+            await until_answered(
+                lambda: register_commands(bot, catalogs), backoff=backoff, what="setMyCommands"
+            )
+
+        menu = workers.start("command-menu", command_menu, once=True)
+        stack.push_async_callback(menu.stop)
+        yield Desk(settings, stores, services, pipeline, dispatcher, bot, workers)
 
 
 def create_dispatcher(services: Services, fsm: BaseStorage, routers: Router) -> Dispatcher:
@@ -216,10 +259,12 @@ def create_dispatcher(services: Services, fsm: BaseStorage, routers: Router) -> 
         languages=services.languages,
         flashcall_ttl_minutes=services.flashcall_ttl_minutes,
     )
-    i18n = I18nMiddleware(services.languages)
+    # The language on the update itself: the error handlers, which see the update and not
+    # the message or the callback query, answer in it too.
+    dp.update.outer_middleware(ArrivalMiddleware())
+    dp.update.outer_middleware(I18nMiddleware(services.languages))
     access = AccessMiddleware(services.access, services.languages)
     for observer in (dp.message, dp.callback_query):
-        observer.outer_middleware(i18n)
         observer.outer_middleware(access)
     dp.include_router(routers)
     return dp

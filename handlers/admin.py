@@ -9,15 +9,27 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.people.access import INVITE_LIFETIME, AccessService
 from bot.telegram.callbacks import InviteCallback
 from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.limits import answer_in_parts
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from storage import Operator, Role
 
 ROLE_NAMES = {role.value: role for role in Role}
+LARGEST_USER_ID = 2**63 - 1
+"""What the database can hold (Telegram's ids use 52 bits of it)."""
 
 
 def _role_arg(text: str | None, default: Role) -> Role | None:
     return default if not text else ROLE_NAMES.get(text.strip().lower())
+
+
+def _user_id(text: str) -> int | None:
+    """A Telegram user id as typed: ASCII digits (``int`` would read ``²`` or ``٣`` too, or
+    fail on them), small enough to store."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= LARGEST_USER_ID else None
 
 
 async def operators(message: Message, access: AccessService, t: Translator) -> None:
@@ -31,7 +43,8 @@ async def operators(message: Message, access: AccessService, t: Translator) -> N
         )
         for person in people
     ]
-    await message.answer(t("operators-title", count=len(people)) + "\n" + "\n".join(lines))
+    title = t("operators-title", count=len(people))
+    await answer_in_parts(message, title + "\n" + "\n".join(lines), t)
 
 
 async def grant(
@@ -43,10 +56,10 @@ async def grant(
 ) -> None:
     args = (command.args or "").split()
     role = _role_arg(args[1] if len(args) > 1 else None, Role.OPERATOR)
-    if not args or not args[0].isdigit() or role is None or len(args) > 2:
+    user_id = _user_id(args[0]) if args else None
+    if user_id is None or role is None or len(args) > 2:
         await message.answer(t("grant-usage"))
         return
-    user_id = int(args[0])
     if user_id == operator.user_id:
         await message.answer(t("grant-self"))
         return
@@ -64,10 +77,10 @@ async def revoke(
     t: Translator,
 ) -> None:
     arg = (command.args or "").strip()
-    if not arg.isdigit():
+    user_id = _user_id(arg)
+    if user_id is None:
         await message.answer(t("revoke-usage"))
         return
-    user_id = int(arg)
     if user_id == operator.user_id:
         await message.answer(t("revoke-self"))
         return

@@ -15,6 +15,7 @@ from bot.sending.platform import Platform
 from bot.sending.service import SendService, UnsafeResendError
 from bot.telegram.callbacks import CardAction, CardCallback, HistoryCallback
 from bot.telegram.keyboards import Choice, choice_keyboard
+from bot.telegram.limits import answer_in_parts
 from bot.telegram.replies import close_form, edit_card, show_form
 from bot.ui.cards import chain_label, recipient_label, repeat_warning_card
 from bot.ui.i18n import Translator
@@ -64,7 +65,7 @@ async def status(
             for e in found.events
         ]
         text = card.text + ("\n\n" + t("status-events") + "\n" + "\n".join(lines) if lines else "")
-        await message.answer(text, reply_markup=card.keyboard)
+        await answer_in_parts(message, text, t, reply_markup=card.keyboard)
         return
     if found.outside:
         lines = [
@@ -77,15 +78,10 @@ async def status(
             )
             for r in found.outside
         ]
-        await message.answer(
-            t(
-                "status-outside",
-                mt_num=reference,
-                phone=mask_phone(found.outside[0].destination or ""),
-            )
-            + "\n"
-            + "\n".join(lines)
+        title = t(
+            "status-outside", mt_num=reference, phone=mask_phone(found.outside[0].destination or "")
         )
+        await answer_in_parts(message, title + "\n" + "\n".join(lines), t)
         return
     await message.answer(t("status-not-found", reference=reference))
 
@@ -170,8 +166,10 @@ async def trace(
     keyboard = choice_keyboard(
         [_open(send, f"#{send.id}") for send in sends[:HISTORY_PAGE]], width=4
     )
-    await message.answer(
+    await answer_in_parts(
+        message,
         t("trace-title", phone=mask_phone(phone.digits)) + "\n" + "\n".join(lines),
+        t,
         reply_markup=keyboard if sends else None,
     )
 

@@ -28,13 +28,15 @@ sends               one per submission: partner id (unique), account, channel, s
 send_steps          current status per (send, step type): the max by rank of its events
 status_events       every distinct observation once (unique natural key), raw JSON
 outside_reports     reports for traffic the bot did not send; retention 7 days by default
-outbox              pending chat updates per (send, kind), coalesced by a version counter
+outbox              pending chat updates per (send, kind), coalesced by a version counter;
+                    those Telegram refused for good kept, marked failed with the reason
 fsm_records         aiogram FSM state and data per StorageKey
 ==================  ========================================================================
 
 Indexed lookups: sends by mtNum, partner id, (account, legacy id), (destination,
 created_at) for /trace, (operator, id) for /history, a partial index of open sends; outside
-reports by mtNum, (destination, received_at) and received_at; outbox by due time.
+reports by mtNum, (destination, received_at) and received_at; outbox by due time, and
+the updates still owed (not failed, card posted) in order.
 
 Status rank table (a step never moves down; see :mod:`storage.status_ranks`)::
 

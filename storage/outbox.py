@@ -3,6 +3,12 @@
 Written in the same transaction as the status change that causes it, so a crash between
 "report persisted" and "card edited" cannot lose the edit: the notifier drains the outbox
 after a restart. One row per (send, kind) coalesces bursts of reports into one edit.
+
+When an update is due is the notifier's business, on a monotonic clock: a row is owed
+from the moment it exists. ``due_at`` is kept for people reading the file (when the
+notifier meant to try again), never compared with the wall clock to select rows, which
+a clock set back would hold for as long as the step. A row Telegram refused for good is
+marked failed (``failed_at``, ``failure``) and skipped until the send changes again.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ class OutboxEntry:
     attempts: int
     last_error: str | None
     created_at: datetime
+    failure: str | None = None
+    """Why Telegram refused it for good (the row is then no longer pending)."""
 
 
 def _entry_from_row(row: sqlite3.Row) -> OutboxEntry:
@@ -52,6 +60,7 @@ def _entry_from_row(row: sqlite3.Row) -> OutboxEntry:
         attempts=row["attempts"],
         last_error=row["last_error"],
         created_at=from_db(row["created_at"]),
+        failure=row["failure"],
     )
 
 
@@ -59,12 +68,14 @@ async def enqueue_in_tx(
     db: Database, tx: Transaction, send_id: int, kind: OutboxKind, due_at: datetime | None
 ) -> OutboxEntry:
     now = db.now()
-    # On conflict the existing due time is kept: it may be a flood-control back-off.
+    # On conflict the existing due time is kept: it may be a flood-control back-off. A row
+    # that failed for good is tried again: the send changed, and the chat may be back.
     rows = await tx.execute(
         "INSERT INTO outbox (send_id, kind, chat_id, message_id, due_at, created_at)"
         " SELECT id, :kind, chat_id, card_message_id, :due, :now FROM sends WHERE id = :send"
         " ON CONFLICT (send_id, kind) DO UPDATE SET"
-        "  version = version + 1, message_id = excluded.message_id"
+        "  version = version + 1, message_id = excluded.message_id,"
+        "  failed_at = NULL, failure = NULL"
         " RETURNING *",
         {
             "send": send_id,
@@ -90,10 +101,19 @@ class OutboxRepository:
             return await enqueue_in_tx(self._db, tx, send_id, kind, due_at)
 
     async def pending(self, *, limit: int = 50) -> list[OutboxEntry]:
-        """Entries due now, earliest first."""
+        """Updates queued and not failed, oldest first, whatever their due time."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM outbox WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (to_db(self._db.now()), limit),
+            "SELECT * FROM outbox WHERE failed_at IS NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [_entry_from_row(row) for row in rows]
+
+    async def owed(self, *, limit: int = 50) -> list[OutboxEntry]:
+        """What the notifier delivers: :meth:`pending` updates of cards already posted (the
+        others wait for their card; they must not fill the `limit`)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE failed_at IS NULL AND message_id IS NOT NULL"
+            " ORDER BY id LIMIT ?",
+            (limit,),
         )
         return [_entry_from_row(row) for row in rows]
 
@@ -116,10 +136,44 @@ class OutboxRepository:
         return bool(rows)
 
     async def retry_later(self, entry: OutboxEntry, *, delay: timedelta, error: str) -> None:
-        """Back off after a failed delivery (e.g. Telegram's retry_after)."""
+        """Record a failed attempt that will be retried `delay` from now (the notifier keeps
+        that time; ``due_at`` says it to whoever reads the file)."""
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ?"
                 " WHERE id = ?",
                 (to_db(self._db.now() + delay), self._db.scrub_text(error), entry.id),
+            )
+
+    async def fail(self, entry: OutboxEntry, reason: str) -> bool:
+        """Telegram refuses this update for good: keep it, marked, no longer pending.
+
+        False when the send changed meanwhile (a newer version is owed and gets its own
+        attempt, see :func:`enqueue_in_tx`).
+        """
+        reason = self._db.scrub_text(reason)
+        async with self._db.transaction() as tx:
+            rows = await tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, failure = ?,"
+                " last_error = ? WHERE id = ? AND version = ? RETURNING id",
+                (to_db(self._db.now()), reason, reason, entry.id, entry.version),
+            )
+        return bool(rows)
+
+    async def failed(self) -> list[OutboxEntry]:
+        """Updates Telegram refused for good, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE failed_at IS NOT NULL ORDER BY id"
+        )
+        return [_entry_from_row(row) for row in rows]
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup (Telegram's "migrate to chat"): its sends and their
+        pending updates follow it to the new chat id."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE sends SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+            await tx.execute(
+                "UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
             )

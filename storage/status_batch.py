@@ -107,7 +107,8 @@ _ENQUEUE: Final = (
     "INSERT INTO outbox (send_id, kind, chat_id, message_id, version, due_at, created_at)"
     " SELECT id, ?2, chat_id, card_message_id, ?3, ?4, ?4 FROM sends WHERE id = ?1"
     " ON CONFLICT (send_id, kind) DO UPDATE SET"
-    "  version = version + excluded.version, message_id = excluded.message_id"
+    "  version = version + excluded.version, message_id = excluded.message_id,"
+    "  failed_at = NULL, failure = NULL"
 )
 
 

@@ -4,6 +4,11 @@ Every status change leaves an outbox row (written with the change itself); this 
 rows into edits. A row is deleted only after Telegram took the edit, so a crash or a
 restart finishes what was pending. Limits: at most one call per chat per second, and a
 global rate under Telegram's 30 calls per second; TelegramRetryAfter pauses that chat.
+
+What Telegram does not answer (no connection, a timeout, a 5xx, a load balancer's page)
+pauses that chat for a back-off that grows while it goes on; what Telegram refuses for
+good (the chat gone, the bot blocked, a card deleted that cannot be posted again) is
+marked failed with the reason and skipped. All timing is on the monotonic clock.
 """
 
 from __future__ import annotations
@@ -11,24 +16,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from datetime import timedelta
+from typing import Final
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    AiogramError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
-    TelegramNetworkError,
+    TelegramMigrateToChat,
     TelegramRetryAfter,
 )
 from aiogram.types import ReplyParameters
 
 from bot.people.access import AccessService
 from bot.people.languages import Languages
+from bot.telegram.outages import describe
 from bot.telegram.session import timed_answer
 from bot.ui.cards import Card, chain_label, recipient_label
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
+from bot.workers import Backoff
 from provider.logs import log_event
 from storage import (
     OutboxEntry,
@@ -37,6 +48,7 @@ from storage import (
     Send,
     SendRepository,
 )
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +56,17 @@ PREPARE_AHEAD = 0.05
 """Seconds before a chat may be written to again that its next card is read and rendered,
 so the call itself goes out on time (a chat written to at the limit would otherwise fall
 behind by the rendering time with every call)."""
+
+
+UNEXPECTED_ATTEMPTS: Final = 5
+"""An update that fails this many times in a row with an error nobody expected (a bug in
+rendering that card, say) is marked failed rather than tried forever."""
+
+PENDING_LIMIT: Final = 200
+"""Rows read per drain (oldest first); the rest waits for the next one."""
+
+_CARD_GONE: Final = ("message to edit not found", "message can't be edited", "MESSAGE_ID_INVALID")
+"""Telegram's words for a card that cannot be edited any more: it is posted again."""
 
 
 TIMER_SLACK = 0.002
@@ -97,7 +120,9 @@ class RateLimiter:
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), earliest)
 
     def pause(self, chat_id: int, seconds: float) -> None:
-        self._next_chat[chat_id] = time.monotonic() + seconds
+        """Nothing to this chat for `seconds` (or longer, if it was to wait longer anyway)."""
+        until = time.monotonic() + seconds
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), until)
 
 
 class CardNotifier:
@@ -112,6 +137,7 @@ class CardNotifier:
         *,
         limiter: RateLimiter | None = None,
         idle_poll: float = 2.0,
+        backoff: Backoff | None = None,
     ) -> None:
         self._bot = bot
         self._outbox = outbox
@@ -121,7 +147,28 @@ class CardNotifier:
         self._languages = languages
         self._limiter = limiter or RateLimiter()
         self._idle_poll = idle_poll
+        self._backoff = backoff or Backoff()
         self._wake = asyncio.Event()
+        self._unanswered: dict[int, int] = {}
+        """Per chat: calls in a row Telegram did not answer (sets its back-off)."""
+        self._unexpected: dict[int, int] = {}
+        """Per outbox row: attempts in a row that ended in an error nobody expected."""
+        self._owed_since: dict[int, float] = {}
+        """Per outbox row: when (monotonic) the update it holds became owed, as far as this
+        process knows (for /health)."""
+        self.failed = 0
+        """Updates Telegram refused for good since the bot started (marked in the outbox)."""
+
+    @property
+    def pending(self) -> int:
+        """Card updates owed (cards already posted), as of the last look at the outbox."""
+        return len(self._owed_since)
+
+    def oldest_wait(self) -> float:
+        """Seconds the longest-owed card update has waited (0 when none is owed)."""
+        if not self._owed_since:
+            return 0.0
+        return time.monotonic() - min(self._owed_since.values())
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now."""
@@ -144,9 +191,11 @@ class CardNotifier:
 
     async def drain(self) -> float:
         """Deliver every entry whose chat may be written to now; seconds until the next one."""
-        entries = await self._outbox.pending(limit=200)
+        entries = await self._outbox.owed(limit=PENDING_LIMIT)
+        now = time.monotonic()
+        self._owed_since = {e.id: self._owed_since.get(e.id, now) for e in entries}
         # A chat's card edits before its failure alerts: the card shows the outcome, the
-        # alert only makes the phone buzz (still due order within each kind).
+        # alert only makes the phone buzz (oldest first within each kind).
         entries.sort(key=lambda entry: entry.kind is OutboxKind.FAILURE_ALERT)
         wait = self._idle_poll
         considered: set[int] = set()
@@ -164,17 +213,32 @@ class CardNotifier:
             if ready > PREPARE_AHEAD:
                 wait = min(wait, ready - PREPARE_AHEAD)
                 continue
-            await self._deliver(entry)
+            if not await self._deliver(entry):
+                more.add(entry.chat_id)  # to be tried again when its chat is ready
         now = time.monotonic()
         for chat_id in more:
             wait = min(wait, self._limiter.ready_at(chat_id) - now - PREPARE_AHEAD)
         return max(wait, 0.01)
 
-    async def _deliver(self, entry: OutboxEntry) -> None:
+    async def _deliver(self, entry: OutboxEntry) -> bool:
+        """One outbox row to Telegram; False when it is to be tried again. Whatever goes
+        wrong with it stays with it (and its chat): the other rows go on. Only the
+        database's errors, which no row can outlive, end the drain (the notifier's
+        supervisor starts it again)."""
+        try:
+            done = await self._try(entry)
+        except (sqlite3.Error, StorageError):
+            raise
+        except Exception as exc:
+            return await self._went_wrong(entry, exc)
+        self._unexpected.pop(entry.id, None)
+        return done
+
+    async def _try(self, entry: OutboxEntry) -> bool:
         send = await self._sends.get(entry.send_id)
         if send is None or entry.message_id is None:
-            await self._outbox.done(entry)
-            return
+            await self._delivered(entry)
+            return True
         t = await self._translator(send)
         text = await self._failure_text(send, t) if entry.kind is OutboxKind.FAILURE_ALERT else None
         card = None if text is not None else await self._render(send, t)
@@ -190,13 +254,82 @@ class CardNotifier:
         except TelegramRetryAfter as exc:
             self._limiter.pause(entry.chat_id, exc.retry_after)
             log_event(log, "card_retry_after", chat=entry.chat_id, seconds=exc.retry_after)
-            return
-        except TelegramForbiddenError:
-            log_event(log, "card_chat_gone", level=logging.WARNING, chat=entry.chat_id)
-        except TelegramNetworkError as exc:
-            await self._outbox.retry_later(entry, delay=timedelta(seconds=2), error=str(exc))
-            return
-        await self._outbox.done(entry)
+            return False
+        except TelegramMigrateToChat as exc:
+            # The group became a supergroup: its cards follow it there (edits to the new
+            # chat find no such message and post the card again).
+            await self._outbox.move_chat(entry.chat_id, exc.migrate_to_chat_id)
+            log_event(log, "card_chat_moved", chat=entry.chat_id, new_chat=exc.migrate_to_chat_id)
+            return False
+        except (TelegramBadRequest, TelegramForbiddenError, TelegramEntityTooLarge) as exc:
+            await self._refused(entry, exc.message)
+            return True
+        except AiogramError as exc:
+            await self._not_answered(entry, exc)
+            return False
+        self._unanswered.pop(entry.chat_id, None)
+        await self._delivered(entry)
+        return True
+
+    async def _delivered(self, entry: OutboxEntry) -> None:
+        if await self._outbox.done(entry):
+            self._owed_since.pop(entry.id, None)
+        else:
+            # Changed while it was being delivered: what is owed now is owed from now.
+            self._owed_since[entry.id] = time.monotonic()
+
+    async def _not_answered(self, entry: OutboxEntry, exc: AiogramError) -> None:
+        """Telegram did not answer (or not as the Bot API): this chat waits, longer each
+        time in a row, and the row is tried again."""
+        in_a_row = self._unanswered[entry.chat_id] = self._unanswered.get(entry.chat_id, 0) + 1
+        delay = self._backoff.delay(in_a_row)
+        self._limiter.pause(entry.chat_id, delay)
+        log_event(
+            log,
+            "card_not_answered",
+            level=logging.WARNING,
+            send_id=entry.send_id,
+            chat=entry.chat_id,
+            attempt=in_a_row,
+            retry_in_s=f"{delay:.2f}",
+            error=describe(exc),
+        )
+        await self._outbox.retry_later(entry, delay=timedelta(seconds=delay), error=describe(exc))
+
+    async def _refused(self, entry: OutboxEntry, reason: str) -> None:
+        """Telegram refuses this update for good: marked, with the reason, and skipped."""
+        self._owed_since.pop(entry.id, None)
+        self._unexpected.pop(entry.id, None)
+        if await self._outbox.fail(entry, reason):
+            self.failed += 1
+        log_event(
+            log,
+            "card_failed",
+            level=logging.WARNING,
+            send_id=entry.send_id,
+            chat=entry.chat_id,
+            kind=entry.kind.value,
+            reason=reason,
+        )
+
+    async def _went_wrong(self, entry: OutboxEntry, exc: Exception) -> bool:
+        """An error nobody expected: logged with its traceback; the row is tried again
+        after a back-off (False), and marked failed after :data:`UNEXPECTED_ATTEMPTS`."""
+        attempt = self._unexpected[entry.id] = self._unexpected.get(entry.id, 0) + 1
+        log.error(
+            "event=card_update_error send_id=%d chat=%d attempt=%d",
+            entry.send_id,
+            entry.chat_id,
+            attempt,
+            exc_info=exc,
+        )
+        if attempt >= UNEXPECTED_ATTEMPTS:
+            await self._refused(entry, describe(exc))
+            return True
+        delay = self._backoff.delay(attempt)
+        self._limiter.pause(entry.chat_id, delay)
+        await self._outbox.retry_later(entry, delay=timedelta(seconds=delay), error=describe(exc))
+        return False
 
     async def _call(
         self, entry: OutboxEntry, send: Send, card: Card | None, text: str | None
@@ -219,9 +352,11 @@ class CardNotifier:
         return await self._views.card(send, operator, t)
 
     async def _edit_card(self, entry: OutboxEntry, send: Send, card: Card) -> None:
+        # Within a message's length already (SendViews.card).
+        text = card.text
         try:
             await self._bot.edit_message_text(
-                text=card.text,
+                text=text,
                 chat_id=entry.chat_id,
                 message_id=entry.message_id,
                 reply_markup=card.keyboard,
@@ -229,12 +364,11 @@ class CardNotifier:
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
                 return
-            if "not found" not in exc.message and "can't be edited" not in exc.message:
+            if not any(words in exc.message for words in _CARD_GONE):
                 raise
-            # Someone deleted the card: post it again and follow the new one.
-            message = await self._bot.send_message(
-                entry.chat_id, card.text, reply_markup=card.keyboard
-            )
+            # Someone deleted the card: post it again and follow the new one. If that is
+            # refused too, the row fails with that reason.
+            message = await self._bot.send_message(entry.chat_id, text, reply_markup=card.keyboard)
             await self._sends.set_card_message(send.id, message.message_id)
         log_event(log, "card_edited", send_id=send.id, chat=entry.chat_id, status=send.status)
 

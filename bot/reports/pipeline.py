@@ -5,7 +5,6 @@ The path of a report through them: bot/reports/README.md."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import logging
 import secrets
@@ -13,10 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from aiogram import Bot
 
+from bot.reports.health import Health
 from bot.reports.notifier import CardNotifier
 from bot.reports.peers import PeerAccess
 from bot.reports.poller import LegacyPoller
@@ -25,6 +25,8 @@ from bot.reports.urls import ReportUrls, report_url
 from bot.reports.writer.protocol import WriterConfig
 from bot.sending.platform import Platform
 from bot.settings import ConfigError, Settings, literal_secrets, split_listen
+from bot.telegram.outages import Reachability
+from bot.workers import Workers
 from provider.logs import log_event
 from serving import ConnectionLimits, start_site, why_not_bound
 from storage import (
@@ -48,6 +50,8 @@ class Pipeline:
     """``http://127.0.0.1:<port>``: where the embedded sandbox posts reports."""
     report_urls: ReportUrls
     """The notifyUrl sends carry, by account."""
+    health: Health
+    """What ``GET /health`` answers."""
     poller: LegacyPoller | None = None
     """Running when some account uses a legacy API."""
 
@@ -78,24 +82,14 @@ async def status_pipeline(
     platform: Platform,
     notifier: CardNotifier,
     telegram: Bot,
+    workers: Workers,
+    reachability: Reachability,
 ) -> AsyncIterator[Pipeline]:
-    """Receive reports, poll legacy states, edit cards; stopped on leaving."""
+    """Receive reports, poll legacy states, edit cards (each task a supervised worker, see
+    :mod:`bot.workers`); stopped on leaving. `telegram` is the cards' Bot; /health asks
+    it getMe when the bot's own calls have not said for a while whether Telegram answers."""
     secret = await reports_secret(settings, KeyValueRepository(db))
     db.add_literal_secret(secret)  # in the receiver's URL: never in a stored payload
-
-    async def health() -> dict[str, Any]:
-        database = "ok"
-        try:
-            await db.fetch_one("SELECT 1")
-        except Exception:
-            database = "unavailable"
-        reachable = "ok"
-        try:
-            await telegram.get_me()
-        except Exception:
-            reachable = "unavailable"
-        return {"database": database, "telegram": reachable}
-
     writer = WriterConfig(
         database=str(db.path),
         busy_timeout=settings.storage.database_busy_timeout,
@@ -107,13 +101,22 @@ async def status_pipeline(
         writer,
         secret,
         on_change=notifier.wake,
-        health=health,
+        health=lambda: health.report(),
         access=PeerAccess(
             allowed=reports.reports_allowed_ips or None,
             trusted_proxies=reports.reports_trusted_proxies,
         ),
         answer_timeout=reports.reports_answer_timeout,
     )
+    health = Health(
+        db=db,
+        workers=workers,
+        notifier=notifier,
+        reachability=reachability,
+        telegram=telegram,
+        reports=lambda: receiver.writer.state,
+    )
+    workers.watch(receiver.writer.keeper)
     limits = ConnectionLimits(
         max_connections=reports.reports_max_connections,
         read_timeout=reports.reports_read_timeout,
@@ -137,11 +140,12 @@ async def status_pipeline(
         local=report_url(local_url, secret),
     )
     retention = timedelta(days=settings.storage.outside_reports_retention_days)
-    tasks = [
-        asyncio.create_task(notifier.run(), name="card-notifier"),
-        asyncio.create_task(
-            keep_outside_reports(OutsideReportRepository(db), retention, RETENTION_EVERY),
-            name="outside-reports-retention",
+    outside = OutsideReportRepository(db)
+    started = [
+        workers.start("card-notifier", notifier.run),
+        workers.start(
+            "outside-reports-retention",
+            lambda: keep_outside_reports(outside, retention, RETENTION_EVERY),
         ),
     ]
     poller = None
@@ -153,15 +157,12 @@ async def status_pipeline(
             interval=settings.provider.legacy_poll_interval,
             on_change=notifier.wake,
         )
-        tasks.append(asyncio.create_task(poller.run(), name="legacy-poller"))
+        started.append(workers.start("legacy-poller", poller.run))
     try:
-        yield Pipeline(notifier, local_url, urls, poller)
+        yield Pipeline(notifier, local_url, urls, health, poller)
     finally:
-        for running in tasks:
-            running.cancel()
-        for running in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+        for worker in reversed(started):
+            await worker.stop()
         await runner.cleanup()
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 from aiohttp import hdrs, web
 
+from bot.reports.health import HealthReport
 from bot.reports.peers import PeerAccess
 from bot.reports.urls import REPORTS_PATH
 from bot.reports.writer.client import ANSWER_TIMEOUT, WriterProcess
@@ -45,7 +45,7 @@ class ReportReceiver:
         secret: str,
         *,
         on_change: Callable[[], None],
-        health: Callable[[], Awaitable[dict[str, Any]]],
+        health: Callable[[], Awaitable[HealthReport]],
         access: PeerAccess | None = None,
         answer_timeout: float = ANSWER_TIMEOUT,
     ) -> None:
@@ -94,6 +94,5 @@ class ReportReceiver:
         return web.json_response({"error": answer.reason}, status=answer.status)
 
     async def _health_check(self, request: web.Request) -> web.Response:
-        report = {**await self._health(), "reports": self.writer.state}
-        healthy = all(value == "ok" for value in report.values())
-        return web.json_response(report, status=200 if healthy else 503)
+        report = await self._health()
+        return web.json_response(report.body, status=200 if report.healthy else 503)

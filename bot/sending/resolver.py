@@ -10,10 +10,7 @@ requests is over. So every `interval` seconds the unknown legacy JSON/XML sends 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.sending.service import SendService
@@ -22,30 +19,15 @@ from provider.logs import log_event
 log = logging.getLogger(__name__)
 
 
-async def _resolve_forever(sending: SendService, interval: float, older_than: float) -> None:
+async def resolve_forever(sending: SendService, interval: float, older_than: float) -> None:
+    """The resolver's loop, run as a supervised worker (`bot.workers`) while there are legacy
+    accounts; a failed round is logged and the next one comes."""
     while True:
         await asyncio.sleep(interval)
         try:
             settled = await sending.resolve_unknown(older_than=timedelta(seconds=older_than))
-        except Exception:  # a background task that dies would leave every unknown send so
+        except Exception:  # one failed round: the next may well work
             log.exception("event=resolve_unknown_failed")
             continue
         if settled:
             log_event(log, "unknown_sends_settled", count=settled)
-
-
-@asynccontextmanager
-async def resolving_unknown(
-    sending: SendService, *, enabled: bool, interval: float, older_than: float
-) -> AsyncIterator[None]:
-    """The resolver running while inside (only `enabled`: there are legacy accounts)."""
-    if not enabled:
-        yield
-        return
-    task = asyncio.create_task(_resolve_forever(sending, interval, older_than))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

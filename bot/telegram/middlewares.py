@@ -1,9 +1,11 @@
-"""Per-update plumbing: the operator's language, and who the operator is (or a refusal)."""
+"""Per-update plumbing: when the update arrived, the operator's language, and who the
+operator is (or a refusal)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -16,6 +18,15 @@ from bot.ui.i18n import Translator
 log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ArrivalMiddleware(BaseMiddleware):
+    """Puts `arrived_at` (now) in the data: an error handler tells by it whether the update
+    got as far as creating a send."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["arrived_at"] = datetime.now(UTC)
+        return await handler(event, data)
 
 
 class I18nMiddleware(BaseMiddleware):

@@ -123,9 +123,13 @@ async def _take_buttons_off(bot: Bot, chat_id: int, message_id: int) -> None:
 async def edit_card(query: CallbackQuery, card: Card) -> None:
     if not isinstance(query.message, Message):
         return
-    # Two quick presses render the same card twice: Telegram says "not modified", harmless.
-    with contextlib.suppress(TelegramBadRequest):
+    try:
         await query.message.edit_text(card.text, reply_markup=card.keyboard)
+    except TelegramBadRequest as exc:
+        # Two quick presses render the same card twice: "not modified", harmless. Any other
+        # refusal is an answer lost: the error handler tells the operator.
+        if "not modified" not in exc.message:
+            raise
 
 
 async def take_buttons_off(query: CallbackQuery) -> None:

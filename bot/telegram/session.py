@@ -22,7 +22,13 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.telegram.outages import Reachability, WaitForTelegram
+from bot.workers import Backoff
+
 log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 60.0
+"""aiogram's own: seconds a Bot API call may take (getUpdates: on top of its long poll)."""
 
 
 class AnswerTime:
@@ -104,13 +110,28 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def make_bot(token: str, api_url: str, *, wait_out_flood_limits: bool) -> Bot:
+def make_bot(
+    token: str,
+    api_url: str,
+    *,
+    wait_out_flood_limits: bool,
+    timeout: float = DEFAULT_TIMEOUT,
+    reachability: Reachability | None = None,
+    wait_for_telegram: Backoff | None = None,
+) -> Bot:
     """A Bot with its own HTTP session against `api_url` (Telegram or the playground).
 
-    The conversations' bot waits out 429s; the card notifier's does not, because it
-    schedules around them per chat instead of blocking every chat.
+    The conversations' bot waits out 429s, and (`wait_for_telegram`) asks getMe again
+    until Telegram answers; the card notifier's does neither, because it schedules around
+    both per chat instead of blocking every chat. `timeout`: seconds a call may take.
+    Every call's outcome goes to `reachability` (for /health).
     """
-    session = TimedAiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    session = TimedAiohttpSession(api=TelegramAPIServer.from_base(api_url), timeout=timeout)
+    # The first registered is the outermost: reachability sees every single attempt.
     if wait_out_flood_limits:
         session.middleware(RetryAfterMiddleware())
+    if wait_for_telegram is not None:
+        session.middleware(WaitForTelegram(wait_for_telegram))
+    if reachability is not None:
+        session.middleware(reachability)
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
@@ -27,6 +27,7 @@ from bot.sending.service import SendService
 from bot.sending.stored import app_user, flashcall_codes, rest_steps
 from bot.sending.voice import VOICE_CODE_LABEL
 from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
+from bot.telegram.limits import MESSAGE_LIMIT, cut_plain, fit_message, visible_length
 from bot.ui.i18n import Html, Translator
 from bot.ui.timefmt import TimeFormat
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType
@@ -45,8 +46,13 @@ from provider.sms import sms_parts
 from provider.violations import describe
 from storage import Send, SendState, StepStatus
 
-# Telegram's limit is 4096 characters; the JSON preview is cut to leave room for the rest.
-JSON_PREVIEW_LIMIT = 2500
+FORM_TEXT_LIMIT = 2000
+"""The longest message text a channel takes: shown whole on the form card..."""
+SHORTEST_TEXT_SHOWN = 25
+"""...unless the card would not fit in a message, when the texts (and every other value
+typed) are shown shorter, down to this: a cascade of six steps with every field long."""
+PREVIEW_ROOM = 1000
+"""Characters the JSON preview gets at least, before it is cut to the room left."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +154,49 @@ def form_card(
     private_chat: bool,
     region: str,
 ) -> Card:
+    # Within one message: the texts shown shorter while the card (with room for the JSON
+    # preview, when asked for) would not fit, then the preview cut to the room left.
+    text_limit = FORM_TEXT_LIMIT
+    while True:
+        lines = _form_lines(
+            draft,
+            account,
+            t,
+            problems=problems,
+            several_accounts=several_accounts,
+            private_chat=private_chat,
+            region=region,
+            text_limit=text_limit,
+        )
+        wanted = visible_length("\n".join(lines)) + (PREVIEW_ROOM if preview is not None else 0)
+        if wanted <= MESSAGE_LIMIT or text_limit <= SHORTEST_TEXT_SHOWN:
+            break
+        text_limit //= 2
+    if preview is not None:
+        text = json.dumps(preview, ensure_ascii=False, indent=1)
+        room = MESSAGE_LIMIT - visible_length("\n".join(lines)) - 2  # the blank line before
+        lines.append("")
+        lines.append(
+            '<pre><code class="language-json">'
+            f"{html.escape(cut_plain(text, max(room, 1)), quote=False)}</code></pre>"
+        )
+    keyboard = _form_keyboard(
+        draft, account, t, several_accounts=several_accounts, private_chat=private_chat
+    )
+    return Card(fit_message("\n".join(lines)), keyboard)
+
+
+def _form_lines(
+    draft: Draft,
+    account: PlatformAccount,
+    t: Translator,
+    *,
+    problems: list[str],
+    several_accounts: bool,
+    private_chat: bool,
+    region: str,
+    text_limit: int,
+) -> list[str]:
     voice = account.voice_code
     channels = chain_label([step.channel.value for step in draft.steps], voice_code=voice)
     lines = [sandbox_mark(account, t) + t("form-title", channels=channels)]
@@ -173,7 +222,7 @@ def form_card(
                     state=step.resend_if_not.value,
                 )
             )
-        lines.extend(_step_lines(step, t, legacy=account.is_legacy))
+        lines.extend(_step_lines(step, t, text_limit, legacy=account.is_legacy))
     if not draft.schedule.empty:
         s = draft.schedule
         lines.append(
@@ -195,23 +244,12 @@ def form_card(
         lines.append("")
         lines.append(t("form-problems"))
         lines.extend(f"• {problem}" for problem in problems)
-    if preview is not None:
-        text = json.dumps(preview, ensure_ascii=False, indent=1)
-        if len(text) > JSON_PREVIEW_LIMIT:
-            text = text[:JSON_PREVIEW_LIMIT] + "\n…"
-        lines.append("")
-        lines.append(
-            f'<pre><code class="language-json">{html.escape(text, quote=False)}</code></pre>'
-        )
-    keyboard = _form_keyboard(
-        draft, account, t, several_accounts=several_accounts, private_chat=private_chat
-    )
-    return Card("\n".join(lines), keyboard)
+    return lines
 
 
 def _phone(phone: str | None, t: Translator, *, private_chat: bool) -> str:
     if not phone:
-        return t("form-missing")
+        return Html(t("form-missing"))
     return format_international(phone) if private_chat else mask_phone(phone)
 
 
@@ -228,37 +266,46 @@ def _phone_doubts(
     return lines
 
 
-def _step_lines(step: StepDraft, t: Translator, *, legacy: bool = False) -> list[str]:
+def _step_lines(
+    step: StepDraft, t: Translator, text_limit: int, *, legacy: bool = False
+) -> list[str]:
+    def shown(value: str) -> str:
+        return cut_plain(value, text_limit)
+
     lines = []
     if step.channel is MessageType.FLASHINGCALL:
-        lines.extend(_code_lines(step.text, t))
+        lines.extend(_code_lines(step.text, t, shown))
     elif legacy and step.channel is MessageType.VK:
         # The legacy API sends VK by its template alone: no text, no sender, no lifetime.
         return [_template_line(step, t)]
     else:
         if CHANNEL_RULES[step.channel].sender_allowed:
-            lines.append(t("form-sender", sender=step.sender or t("form-default-sender")))
+            # The default's words are HTML of our own (in italics), not a typed value.
+            sender = shown(step.sender) if step.sender else Html(t("form-default-sender"))
+            lines.append(t("form-sender", sender=sender))
         if step.title:
-            lines.append(t("form-push-title", title=step.title))
+            lines.append(t("form-push-title", title=shown(step.title)))
         if step.text:
-            lines.append(t("form-text", text=step.text))
+            # The parts line below counts the whole text.
+            lines.append(t("form-text", text=shown(step.text)))
         elif not step.image_url:
-            lines.append(t("form-text", text=t("form-missing")))
+            lines.append(t("form-text", text=Html(t("form-missing"))))
         if step.image_url:
-            lines.append(t("form-image", url=step.image_url))
+            lines.append(t("form-image", url=shown(step.image_url)))
         if step.button_caption or step.button_action:
             lines.append(
                 t(
                     "form-button",
-                    caption=step.button_caption or "—",
-                    action=step.button_action or "—",
+                    caption=shown(step.button_caption or "—"),
+                    action=shown(step.button_action or "—"),
                 )
             )
         if step.link:
-            lines.append(t("form-link", link=step.link))
+            lines.append(t("form-link", link=shown(step.link)))
         if step.extra_options:
             options = {str(o["param_name"]): o["param_value"] for o in step.extra_options}
-            lines.append(t("form-push-options", options=json.dumps(options, ensure_ascii=False)))
+            shown_options = shown(json.dumps(options, ensure_ascii=False))
+            lines.append(t("form-push-options", options=shown_options))
         if step.channel is MessageType.SMS and step.text:
             parts = sms_parts(step.text)
             lines.append(
@@ -274,12 +321,12 @@ def _step_lines(step: StepDraft, t: Translator, *, legacy: bool = False) -> list
     return lines
 
 
-def _code_lines(text: str | None, t: Translator) -> list[str]:
+def _code_lines(text: str | None, t: Translator, shown: Callable[[str], str]) -> list[str]:
     """A FlashingCall's (VoiceCode's) code, big, and the text around it when there is one."""
     code = code_of(text)
     lines = [t("form-code", code=code or "—", spaced=" ".join(code))]
     if text and text != code:
-        lines.append(t("form-text", text=text))
+        lines.append(t("form-text", text=shown(text)))
     return lines
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.people.access import SENDING_ROLES
 from bot.sending.platform import Platform
+from bot.telegram.limits import fit_message
 from bot.ui.cards import Card, status_card
 from bot.ui.i18n import Translator
 from bot.ui.timefmt import TimeFormat
@@ -26,6 +27,8 @@ from storage import (
 )
 
 HISTORY_PAGE = 8
+LARGEST_ROW_ID = 2**63 - 1
+"""SQLite's largest integer: a larger ``#id`` names no send (and cannot even be asked)."""
 DEFAULT_TRACE_PERIOD = timedelta(hours=24)
 _PERIOD = re.compile(r"(\d{1,3})\s*([mhd])", re.IGNORECASE)
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
@@ -37,6 +40,15 @@ def parse_period(text: str) -> timedelta | None:
     if match is None or int(match[1]) == 0:
         return None
     return int(match[1]) * _UNITS[match[2].lower()]
+
+
+def _row_id(reference: str) -> int | None:
+    """``#123``: our own id of a send (ASCII digits only: ``int`` reads ``٣`` too)."""
+    digits = reference[1:]
+    if not reference.startswith("#") or not (digits.isascii() and digits.isdigit()):
+        return None
+    value = int(digits)
+    return value if value <= LARGEST_ROW_ID else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +78,8 @@ class SendViews:
         """By mtNum, by partner id, or by our own ``#id``."""
         reference = reference.strip()
         send = None
-        if reference.startswith("#") and reference[1:].isdigit():
-            send = await self._sends.get(int(reference[1:]))
+        if (row_id := _row_id(reference)) is not None:
+            send = await self._sends.get(row_id)
         send = send or await self._sends.get_by_mtnum(reference)
         send = send or await self._sends.get_by_partner_id(reference)
         for account in self._platform.accounts:
@@ -80,10 +92,16 @@ class SendViews:
     async def get(self, send_id: int) -> Send | None:
         return await self._sends.get(send_id)
 
+    async def created_since(self, operator_id: int, since: datetime) -> Send | None:
+        """The operator's newest send if it was created at `since` or later."""
+        newest = await self._sends.recent_for_operator(operator_id, limit=1)
+        return newest[0] if newest and newest[0].created_at >= since else None
+
     async def card(self, send: Send, operator: Operator | None, t: Translator) -> Card:
-        """The status card; its repeat button only for someone who may send."""
+        """The status card, within one message (the platform's error text has no bound);
+        its repeat button only for someone who may send."""
         steps = await self._statuses.steps(send.id)
-        return status_card(
+        card = status_card(
             send,
             steps,
             self._platform.by_id(send.account_id),
@@ -93,6 +111,7 @@ class SendViews:
             times=self.times,
             legacy_errors=await self._legacy_errors(send, steps),
         )
+        return Card(fit_message(card.text), card.keyboard)
 
     async def failure_reason(self, send: Send) -> str:
         """The error name of the step that failed last (``absent-subscriber``), the legacy

@@ -325,6 +325,10 @@ trace-usage = Write it like this: <code>/trace +7 900 123-45-67</code> (last 24 
 trace-empty = Nothing sent to { $phone } in that period, and no reports about it.
 trace-title = <b>Everything for { $phone }:</b>
 trace-outside-line = { $time } · mtNum { $mt_num } · { $channel } · { $status } (not sent by this bot)
+answer-more-lines = … and { $count ->
+    [one] one more line
+   *[other] { $count } more lines
+} not shown: narrow the search (e.g. a shorter period).
 
 ## Admin
 
@@ -360,7 +364,9 @@ button-account = 🏢 Account
 ## Errors
 
 error-platform = ❌ The platform could not be reached. Nothing was sent twice; try again in a minute.
-error-unexpected = ❌ Something went wrong on our side. Nothing was sent twice; the details are in the bot's log.
+error-unexpected = ❌ Something went wrong on our side, and nothing was sent. Try again; the details are in the bot's log.
+error-unexpected-after-send = ❌ Something went wrong on our side after send #{ $id } was created. /status #{ $id } shows whether it reached the platform; it is never sent twice.
+error-unexpected-unsure = ❌ Something went wrong on our side. Look at /history before trying again: it shows whether anything was sent.
 
 ## Legacy API (what a legacy-get/-json/-xml account cannot send)
 

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 from aiohttp import web
 
+from bot.reports.health import HealthReport
 from bot.reports.peers import PeerAccess
 from bot.reports.receiver import ReportReceiver
 from bot.reports.writer.protocol import WriterConfig
@@ -65,8 +65,10 @@ async def receiving_reports(
     answer_timeout: float = 15.0,
     host: str = "127.0.0.1",
 ) -> AsyncIterator[Receiving]:
-    async def health() -> dict[str, Any]:
-        return {"database": "ok"}
+    async def health() -> HealthReport:
+        # The bot's /health says more (bot/reports/health.py); here the writer is all there is.
+        reports = receiver.writer.state
+        return HealthReport(healthy=reports == "ok", body={"database": "ok", "reports": reports})
 
     config = WriterConfig(
         database=str(database), busy_timeout=busy_timeout, literal_secrets=list(literal_secrets)

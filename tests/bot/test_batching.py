@@ -20,6 +20,7 @@ import httpx
 import pytest
 from aiohttp import web
 
+from bot.reports.health import HealthReport
 from bot.reports.receiver import ReportReceiver
 from bot.reports.store import BadReport, ReportStore, parse_reports, parse_single_report
 from bot.reports.writer.client import MALLOC_TUNABLES, child_environment
@@ -137,8 +138,9 @@ class Receiving:
 async def receiving(db: Database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Receiving]:
     monkeypatch.setenv("BOT_TOKEN", SECRET)  # in the bot's environment, not the writer's
 
-    async def health() -> dict[str, Any]:
-        return {"database": "ok"}
+    async def health() -> HealthReport:
+        state = receiver.writer.state
+        return HealthReport(healthy=state == "ok", body={"reports": state})
 
     config = WriterConfig(database=str(db.path), busy_timeout=0.2, literal_secrets=[SECRET])
     changes = Changes()

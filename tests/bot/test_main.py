@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from bot.settings import ConfigError, Settings, split_listen
+from tests.fault_proxy import FaultProxy
 from tests.helpers import free_port, read_until, run_to_exit, taken_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -279,3 +280,57 @@ def test_the_default_region_is_russia_and_must_be_a_country(
     own_settings(monkeypatch, tmp_path, DEFAULT_REGION="Russia")
     with pytest.raises(ConfigError, match=r"^DEFAULT_REGION: 'Russia' is not a country code"):
         Settings.load(dict(os.environ))
+
+
+async def test_telegram_failing_at_start_up_leaves_the_receiver_running(tmp_path: Path) -> None:
+    # Nothing listens upstream: the proxy answers every Bot API call as a load balancer
+    # does when Telegram is away, 502 with its HTML page.
+    async with FaultProxy(f"http://127.0.0.1:{free_port()}").running() as telegram:
+        port = free_port()
+        env = bot_env(
+            tmp_path,
+            BOT_TOKEN="123456:telegram-is-away",
+            TELEGRAM_API_URL=telegram.url,
+            REPORTS_LISTEN=f"127.0.0.1:{port}",
+            REPORTS_SECRET="s3cret",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        report = {"mtNum": "77", "status": 2, "type": "SMS", "destAddr": "79001234567"}
+        try:
+            async with asyncio.timeout(60), httpx.AsyncClient() as http:
+                while True:  # polling a readiness endpoint, bounded by the deadline
+                    assert process.returncode is None, "the bot exited while Telegram failed"
+                    try:
+                        stored = await http.post(
+                            f"http://127.0.0.1:{port}/reports/s3cret", json=report
+                        )
+                    except httpx.TransportError:
+                        await asyncio.sleep(0.1)
+                        continue
+                    if stored.status_code == 200:
+                        break
+                    await asyncio.sleep(0.1)
+            # It keeps asking Telegram, and keeps running meanwhile.
+            await telegram.wait_for(
+                lambda seen: (
+                    sum(s.path.endswith("/setMyCommands") for s in seen) >= 2
+                    and sum(s.path.endswith("/getMe") for s in seen) >= 2
+                ),
+                timeout=30,
+            )
+            assert process.returncode is None
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                _, err = await process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert "123456:telegram-is-away" not in err.decode()

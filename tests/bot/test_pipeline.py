@@ -117,17 +117,6 @@ async def test_a_locked_database_answers_503_so_the_platform_retries(
     assert len(stored) == 1
 
 
-async def test_health_reports_database_telegram_and_the_report_writer(desk: Desk) -> None:
-    async with httpx.AsyncClient() as http, asyncio.timeout(10):
-        while True:  # the report writer's process starts in the background
-            response = await http.get(f"{desk.pipeline.local_url}/health")
-            if response.json()["reports"] != "starting":
-                break
-            await asyncio.sleep(0.05)  # polling a readiness endpoint, bounded by the deadline
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok", "telegram": "ok", "reports": "ok"}
-
-
 async def test_telegram_429_is_honoured_and_nothing_is_dropped(
     tmp_path: Path, sandbox: RunningSandbox
 ) -> None:

@@ -105,6 +105,9 @@ async def test_language_switch(desk: Desk) -> None:
 
 
 async def test_command_menu_in_both_languages(desk: Desk) -> None:
+    # Registered in the background (start-up does not wait for Telegram); the menu without
+    # a language comes last.
+    await desk.playground.wait_for(lambda: desk.playground.commands(), what="the menu")
     ru = [c["command"] for c in desk.playground.commands(language_code="ru")]
     en = desk.playground.commands(language_code="en")
     assert ru == [c["command"] for c in en]

@@ -37,7 +37,8 @@ LOOKUPS: dict[str, Lookup] = {
     "events": lambda db: StatusRepository(db).events(1),
     "outside by mtNum": lambda db: OutsideReportRepository(db).by_mtnum("x"),
     "outside trace": lambda db: OutsideReportRepository(db).by_destination("7999", since=T0),
-    "outbox due": lambda db: OutboxRepository(db).pending(),
+    "outbox pending": lambda db: OutboxRepository(db).pending(),
+    "outbox owed": lambda db: OutboxRepository(db).owed(),
     "fsm": lambda db: SQLiteStorage(db).get_state(StorageKey(bot_id=1, chat_id=2, user_id=3)),
 }
 

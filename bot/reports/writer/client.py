@@ -1,5 +1,6 @@
 """The bot's side of the report writer: starts the child process, forwards each request's
-body, matches the answers to the requests, and starts it again if it died."""
+body, matches the answers to the requests, and starts it again if it died (a supervised
+worker, :mod:`bot.workers`, keeps one running)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Final
 
 from bot.reports.store import Answer
 from bot.reports.writer.protocol import WriterConfig, parse_answer
+from bot.workers import Backoff, Worker
 from provider.logs import log_event
 from storage.secrets_scrub import is_sensitive_key
 
@@ -26,7 +28,9 @@ log = logging.getLogger(__name__)
 STOP_TIMEOUT: Final = 10.0
 """Seconds the child gets to answer what it read after its stdin closed."""
 RESPAWN_INTERVAL: Final = 1.0
-"""A child that keeps dying is started again at most this often (requests meanwhile: 503)."""
+"""A child that died is started again after this long at the soonest, later while it keeps
+dying (requests meanwhile: 503)."""
+RESPAWN_BACKOFF: Final = Backoff(first=RESPAWN_INTERVAL, longest=30.0)
 ANSWER_TIMEOUT: Final = 15.0
 """Seconds a request waits for the child's answer before the platform is told 503: longer
 than the database's default busy timeout (10 s), after which the child answers 503 itself.
@@ -43,11 +47,21 @@ took ~90 page faults: ~10 % of the child's time. Up to 32 MiB stay with it inste
 # --- the bot's side ----------------------------------------------------------------------
 
 
+class WriterGone(Exception):
+    """The child could not be started, or it ended: the keeper starts the next one."""
+
+
 class WriterProcess:
     """Starts the child (:meth:`start`, or on first use), forwards bodies, matches the
     answers to the requests, and starts it again if it died."""
 
-    def __init__(self, config: WriterConfig, *, answer_timeout: float = ANSWER_TIMEOUT) -> None:
+    def __init__(
+        self,
+        config: WriterConfig,
+        *,
+        backoff: Backoff = RESPAWN_BACKOFF,
+        answer_timeout: float = ANSWER_TIMEOUT,
+    ) -> None:
         self._config = config
         self._answer_timeout = answer_timeout
         self._process: asyncio.subprocess.Process | None = None
@@ -59,8 +73,8 @@ class WriterProcess:
         self._starting = asyncio.Lock()
         self._started_at = -RESPAWN_INTERVAL
         self._stopped = False
-        self._starter: asyncio.Task[asyncio.subprocess.Process | None] | None = None
-        self._restarter: asyncio.Task[None] | None = None
+        self.keeper = Worker("report-writer", self._keep_running, backoff=backoff)
+        """Keeps a child running: started by :meth:`start`, listed by /health."""
         self._outgoing: list[bytes] = []
         self.starts = 0
         """Children started so far (for tests)."""
@@ -79,9 +93,20 @@ class WriterProcess:
         return "starting" if self._starting.locked() else "unavailable"
 
     def start(self) -> None:
-        """Start the child in the background, so the first report does not wait for it."""
-        if self._starter is None:
-            self._starter = asyncio.create_task(self._running(), name="report-writer-start")
+        """Start the child in the background, so the first report does not wait for it, and
+        again whenever it died."""
+        self.keeper.start()
+
+    async def _keep_running(self) -> None:
+        """One child's life, for :attr:`keeper`: start it (or take the one a request just
+        started) and wait for it to end. Its end is a failure: the keeper starts the next
+        one after its back-off."""
+        process = await self._running()
+        reader = self._reader
+        if process is None or reader is None:
+            raise WriterGone("the report writer's process could not be started")
+        await asyncio.wait({reader})  # not cancelled with the keeper: it answers requests
+        raise WriterGone(f"the report writer's process {process.pid} ended")
 
     async def submit(self, body: bytes) -> Answer:
         """The child's answer for one request body; 503 if it cannot be had."""
@@ -175,11 +200,9 @@ class WriterProcess:
             _kill(process)
         finally:
             if not self._stopped:
+                # The keeper starts the next one without waiting for a report (and /health
+                # says so meanwhile).
                 log_event(log, "report_writer_died", level=logging.ERROR, pid=process.pid)
-                # Started again without waiting for a report (and /health says so meanwhile).
-                self._restarter = asyncio.create_task(
-                    self._restart_later(), name="report-writer-restart"
-                )
             # The child exited (or stopped answering): whatever it had not answered was
             # not stored, as far as anyone can tell; the platform will post it again.
             pending, self._pending = self._pending, {}
@@ -188,18 +211,9 @@ class WriterProcess:
                 if not future.done():
                     future.set_result(Answer(503, "report writer stopped, retry"))
 
-    async def _restart_later(self) -> None:
-        await asyncio.sleep(RESPAWN_INTERVAL)  # a back-off, should it die again at once
-        await self._running()
-
     async def stop(self) -> None:
         """Close the child's stdin, let it answer what it read, and wait for it to exit."""
-        if self._restarter is not None:
-            self._restarter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._restarter
-        if self._starter is not None:
-            await self._starter
+        await self.keeper.stop()
         async with self._starting:
             self._stopped = True
             process = self._process
