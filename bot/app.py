@@ -213,7 +213,7 @@ async def running_desk(
             stores.sends,
             stores.audit,
             report_urls=pipeline.report_urls,
-            on_card_posted=notifier.wake,
+            on_card_posted=notifier.card_posted,
             default_region=settings.provider.default_region,
         )
         await sending.recover_interrupted()

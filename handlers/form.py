@@ -93,8 +93,9 @@ async def send(
             await edit_card(query, card)
             await query.message.answer(_not_sent(submitted.error, t))
             return
-        await edit_card(query, await views.card(submitted.send, operator, t))
-        await sending.card_posted(submitted.send.id, query.message.message_id)
+        card = await views.card(submitted.send, operator, t)
+        await edit_card(query, card)
+        await sending.card_posted(submitted.send, query.message.message_id, shown=card.fingerprint)
 
 
 def _private(query: CallbackQuery) -> bool:

@@ -271,8 +271,9 @@ async def retry(
             )
         else:
             await query.answer(t("sending"))
-        await edit_card(query, await views.card(submitted.send, operator, t))
-        await sending.card_posted(send.id, query.message.message_id)
+        card = await views.card(submitted.send, operator, t)
+        await edit_card(query, card)
+        await sending.card_posted(submitted.send, query.message.message_id, shown=card.fingerprint)
 
 
 def create_router() -> Router:

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import sqlite3
 import time
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Final
 
@@ -51,6 +52,9 @@ from storage import (
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
+
+SHOWN_REMEMBERED = 10_000
+"""Cards whose content the notifier remembers (the most recently drawn)."""
 
 PREPARE_AHEAD = 0.05
 """Seconds before a chat may be written to again that its next card is read and rendered,
@@ -158,6 +162,10 @@ class CardNotifier:
         process knows (for /health)."""
         self.failed = 0
         """Updates Telegram refused for good since the bot started (marked in the outbox)."""
+        self._shown: OrderedDict[tuple[int, int], str] = OrderedDict()
+        """What each card (chat, message) shows, by fingerprint, as last drawn by us: an edit
+        to the same is skipped (Telegram would refuse it as "not modified", and the call
+        would count against the chat's flood limit)."""
 
     @property
     def pending(self) -> int:
@@ -173,6 +181,18 @@ class CardNotifier:
     def wake(self) -> None:
         """Something was queued: look at the outbox now."""
         self._wake.set()
+
+    def card_posted(self, chat_id: int, message_id: int, shown: str) -> None:
+        """A status card was drawn by someone else (the handler after ✅): what it shows,
+        and reports may already be waiting for it."""
+        self._remember(chat_id, message_id, shown)
+        self.wake()
+
+    def _remember(self, chat_id: int, message_id: int, shown: str) -> None:
+        self._shown[(chat_id, message_id)] = shown
+        self._shown.move_to_end((chat_id, message_id))
+        while len(self._shown) > SHOWN_REMEMBERED:
+            self._shown.popitem(last=False)
 
     async def run(self) -> None:
         """Drain the outbox until cancelled; pending rows survive for the next start."""
@@ -242,6 +262,11 @@ class CardNotifier:
         t = await self._translator(send)
         text = await self._failure_text(send, t) if entry.kind is OutboxKind.FAILURE_ALERT else None
         card = None if text is not None else await self._render(send, t)
+        if card is not None and self._shown.get((entry.chat_id, entry.message_id)) == (
+            card.fingerprint
+        ):
+            await self._delivered(entry)  # the card shows it already
+            return True
         # Rendered ahead (the database reads are done): go at the chat's exact moment.
         await _until(self._limiter.ready_at(entry.chat_id))
         self._limiter.spend(entry.chat_id)
@@ -363,6 +388,8 @@ class CardNotifier:
             )
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
+                assert entry.message_id is not None
+                self._remember(entry.chat_id, entry.message_id, card.fingerprint)
                 return
             if not any(words in exc.message for words in _CARD_GONE):
                 raise
@@ -370,6 +397,10 @@ class CardNotifier:
             # refused too, the row fails with that reason.
             message = await self._bot.send_message(entry.chat_id, text, reply_markup=card.keyboard)
             await self._sends.set_card_message(send.id, message.message_id)
+            self._remember(entry.chat_id, message.message_id, card.fingerprint)
+        else:
+            assert entry.message_id is not None
+            self._remember(entry.chat_id, entry.message_id, card.fingerprint)
         log_event(log, "card_edited", send_id=send.id, chat=entry.chat_id, status=send.status)
 
     async def _translator(self, send: Send) -> Translator:

@@ -85,13 +85,15 @@ class SendService:
         audit: AuditRepository,
         *,
         report_urls: ReportUrls,
-        on_card_posted: Callable[[], None],
+        on_card_posted: Callable[[int, int, str], None],
         in_flight: InFlight | None = None,
         default_region: str = "RU",
     ) -> None:
-        """`on_card_posted` is called after a status card is posted: reports may already be
-        waiting for it (the card notifier's wake-up). `default_region`: the country of
-        numbers operators type without a country code (DEFAULT_REGION)."""
+        """`on_card_posted(chat_id, message_id, shown)` is called after a status card is
+        posted, with the fingerprint of what it shows: reports may already be waiting for it
+        (the card notifier's wake-up), and an edit to the same would be a wasted call.
+        `default_region`: the country of numbers operators type without a country code
+        (DEFAULT_REGION)."""
         self.default_region = default_region
         self._platform = platform
         self._sends = sends
@@ -109,9 +111,11 @@ class SendService:
         """Let sends under way finish (bounded); see `InFlight.drain`."""
         return await self.in_flight.drain()
 
-    async def card_posted(self, send_id: int, message_id: int) -> None:
-        await self._sends.set_card_message(send_id, message_id)
-        self._on_card_posted()
+    async def card_posted(self, send: Send, message_id: int, *, shown: str) -> None:
+        """The status card of `send` is message `message_id`; `shown`: the fingerprint of
+        what it shows (`bot.ui.cards.Card.fingerprint`)."""
+        await self._sends.set_card_message(send.id, message_id)
+        self._on_card_posted(send.chat_id, message_id, shown)
 
     def _notify_url(self, account: PlatformAccount) -> str | None:
         """Where the platform should POST reports: the loopback receiver for the sandbox,

@@ -10,6 +10,7 @@ author gets the whole number from a button, in an alert only they see.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -59,6 +60,12 @@ PREVIEW_ROOM = 1000
 class Card:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Equal for cards Telegram would show the same (an edit to it is "not modified")."""
+        markup = self.keyboard.model_dump_json() if self.keyboard else ""
+        return hashlib.sha256(f"{self.text}\0{markup}".encode()).hexdigest()
 
 
 def explain_violations(exc: ValidationError, t: Translator) -> list[str]:

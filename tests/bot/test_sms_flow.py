@@ -44,3 +44,20 @@ async def test_the_card_turns_delivered_when_the_report_arrives(desk: Desk) -> N
     )
     text = admin.chat.message(card.message_id).text
     assert "1. SMS: DELIVERED" in text
+
+
+async def test_every_edit_of_a_status_card_changes_what_it_shows(desk: Desk) -> None:
+    """Reports that arrive before the card is posted are on it already: the notifier does not
+    edit it again to the same (Telegram's "not modified", a call against the chat's limit)."""
+    admin = desk.admin
+    for last_digit in (0, 5, 5, 6):  # SEND, then DELIVERED; 5: out of order, each twice
+        card = (await admin.send_and_wait(f"/sms 7900123456{last_digit} Hello"))[-1]
+        await admin.click_and_wait("✅", card)
+        await desk.playground.wait_for(
+            lambda card=card: "DELIVERED" in admin.chat.message(card.message_id).text,
+            what=f"card #{card.message_id} to show DELIVERED",
+        )
+
+    edits = desk.playground.calls_to("editMessageText")
+    assert edits
+    assert [c.description for c in edits if not c.ok] == []
