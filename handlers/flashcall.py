@@ -10,14 +10,13 @@ from aiogram.types import Message
 
 from bot.sending.codes import code_from_argument, voice_code_from_argument
 from bot.sending.drafts import Draft, DraftKind, StepDraft
-from bot.sending.parsing import split_phone_and_code
 from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
-from bot.telegram.replies import close_form, show_form
+from bot.telegram.replies import read_phone_and_rest, start_form
 from bot.ui.i18n import Translator
 from bot.ui.refusals import refusal_text
 from provider.channels import MessageType
-from provider.phone import PhoneNumber, PhoneNumberError
+from provider.phone import PhoneNumber
 
 
 async def flashcall(
@@ -29,16 +28,11 @@ async def flashcall(
     flashcall_ttl_minutes: int,
     t: Translator,
 ) -> None:
-    try:
-        parsed = split_phone_and_code(command.args or "", sending.default_region)
-    except PhoneNumberError as exc:
-        await message.answer(t("error-phone", problem=exc.problem.value))
+    read = await read_phone_and_rest(message, command, sending, t, usage="flashcall-usage")
+    if read is None:
         return
-    if parsed is None:
-        await message.answer(t("flashcall-usage"))
-        return
-    phone, argument = parsed
-    text = code_from_argument(argument)
+    phone, argument = read
+    text = code_from_argument(argument or None)
     if text is None:
         await message.answer(t("error-code"))
         return
@@ -48,8 +42,7 @@ async def flashcall(
         await message.answer(refusal_text("/flashcall", platform, [MessageType.FLASHINGCALL], t))
         return
     draft = _call_draft("flashcall", account, phone, text, flashcall_ttl_minutes)
-    await close_form(message.bot, message.chat.id, state)
-    await show_form(message, draft, state, platform, sending, t)
+    await start_form(message, draft, state, platform, sending, t)
 
 
 async def voicecode(
@@ -61,16 +54,11 @@ async def voicecode(
     flashcall_ttl_minutes: int,
     t: Translator,
 ) -> None:
-    try:
-        parsed = split_phone_and_code(command.args or "", sending.default_region)
-    except PhoneNumberError as exc:
-        await message.answer(t("error-phone", problem=exc.problem.value))
+    read = await read_phone_and_rest(message, command, sending, t, usage="voicecode-usage")
+    if read is None:
         return
-    if parsed is None:
-        await message.answer(t("voicecode-usage"))
-        return
-    phone, argument = parsed
-    code = voice_code_from_argument(argument)
+    phone, argument = read
+    code = voice_code_from_argument(argument or None)
     if code is None:
         await message.answer(t("error-voice-code"))
         return
@@ -80,8 +68,7 @@ async def voicecode(
         await message.answer(t("voicecode-no-account"))
         return
     draft = _call_draft("voicecode", account, phone, code, flashcall_ttl_minutes)
-    await close_form(message.bot, message.chat.id, state)
-    await show_form(message, draft, state, platform, sending, t)
+    await start_form(message, draft, state, platform, sending, t)
 
 
 def _call_draft(

@@ -8,13 +8,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.sending.drafts import Draft, StepDraft
-from bot.sending.parsing import split_phone_and_text
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
-from bot.telegram.replies import close_form, show_form
+from bot.telegram.replies import read_phone_and_rest, start_form
 from bot.ui.i18n import Translator
 from provider.channels import MessageType
-from provider.phone import PhoneNumberError
 
 
 async def sms(
@@ -25,15 +23,10 @@ async def sms(
     sending: SendService,
     t: Translator,
 ) -> None:
-    try:
-        parsed = split_phone_and_text(command.args or "", sending.default_region)
-    except PhoneNumberError as exc:
-        await message.answer(t("error-phone", problem=exc.problem.value))
+    read = await read_phone_and_rest(message, command, sending, t, usage="sms-usage")
+    if read is None:
         return
-    if parsed is None:
-        await message.answer(t("sms-usage"))
-        return
-    phone, text = parsed
+    phone, text = read
     account = platform.default
     draft = Draft(
         kind="sms",
@@ -46,8 +39,7 @@ async def sms(
             )
         ],
     ).with_phone(phone)
-    await close_form(message.bot, message.chat.id, state)
-    await show_form(message, draft, state, platform, sending, t)
+    await start_form(message, draft, state, platform, sending, t)
 
 
 def create_router() -> Router:

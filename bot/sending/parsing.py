@@ -44,12 +44,3 @@ def split_phone_and_text(args: str, region: str) -> tuple[PhoneNumber, str] | No
     for word in words[:count]:
         rest = rest[rest.index(word) + len(word) :]
     return phone, rest.strip()
-
-
-def split_phone_and_code(args: str, region: str) -> tuple[PhoneNumber, str | None] | None:
-    """``/flashcall <phone> [code]``: the code, if any, is the last word."""
-    parsed = split_phone_and_text(args, region)
-    if parsed is None:
-        return None
-    phone, rest = parsed
-    return phone, rest or None

@@ -14,11 +14,13 @@ import contextlib
 from aiogram import Bot
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.sending.drafts import Draft
 from bot.sending.form_state import FormStates, load_draft, next_drawing, save_draft
+from bot.sending.parsing import split_phone_and_text
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.ui.cards import Card, render_form
@@ -44,6 +46,35 @@ async def show_form(
     await save_draft(state, draft)
     await state.set_state(FormStates.confirm)
     return draft
+
+
+async def start_form(
+    message: Message,
+    draft: Draft,
+    state: FSMContext,
+    platform: Platform,
+    sending: SendService,
+    t: Translator,
+) -> Draft:
+    """A new form from a command: the person's old form (if any) closes, its card losing
+    its buttons, and the new one's card is shown."""
+    await close_form(message.bot, message.chat.id, state)
+    return await show_form(message, draft, state, platform, sending, t)
+
+
+async def read_phone_and_rest(
+    message: Message, command: CommandObject, sending: SendService, t: Translator, *, usage: str
+) -> tuple[PhoneNumber, str] | None:
+    """``/command <phone> <rest>``: the number (read in the default region) and the rest; or
+    None after saying what is wrong (`usage`: the command's usage message)."""
+    try:
+        parsed = split_phone_and_text(command.args or "", sending.default_region)
+    except PhoneNumberError as exc:
+        await message.answer(t("error-phone", problem=exc.problem.value))
+        return None
+    if parsed is None:
+        await message.answer(t(usage))
+    return parsed
 
 
 async def update_form(

@@ -53,9 +53,10 @@ async def test_every_edit_of_a_status_card_changes_what_it_shows(desk: Desk) -> 
     for last_digit in (0, 5, 5, 6):  # SEND, then DELIVERED; 5: out of order, each twice
         card = (await admin.send_and_wait(f"/sms 7900123456{last_digit} Hello"))[-1]
         await admin.click_and_wait("✅", card)
+        shown = card.message_id
         await desk.playground.wait_for(
-            lambda card=card: "DELIVERED" in admin.chat.message(card.message_id).text,
-            what=f"card #{card.message_id} to show DELIVERED",
+            lambda: "DELIVERED" in admin.chat.message(shown).text,  # noqa: B023 - awaited here
+            what=f"card #{shown} to show DELIVERED",
         )
 
     edits = desk.playground.calls_to("editMessageText")
