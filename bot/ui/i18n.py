@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import logging
+import re
+import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,13 @@ from fluent.runtime import FluentBundle, FluentResource
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("ru", "en")
+
+LONG_ARGUMENT = 200
+"""Characters from which an argument is put into the text after Fluent formatted it:
+fluent.runtime refuses a placeable over 2,500 characters (a module constant, not a
+setting) and shows ``{???}`` instead, and an operator's text may be 4,500 characters. A
+value that long is never a variant's key, so no choice of variant depends on it."""
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def default_locales_dir() -> Path:
@@ -49,13 +58,43 @@ class Translator:
         message = self._bundle.get_message(key)
         if message.value is None:
             return key
-        text, errors = self._bundle.format_pattern(message.value, _escaped(args))
+        escaped = _escaped(args)
+        long_values = _set_aside_long(escaped)
+        text, errors = self._bundle.format_pattern(message.value, escaped)
         for error in errors:
             log.error("event=i18n_error key=%s language=%s error=%s", key, self.language, error)
-        return str(text)
+        text = str(text)
+        for token, value in long_values.items():
+            text = text.replace(token, value)
+        return text
+
+    def plain(self, key: str, /, **args: Any) -> str:
+        """The message as plain text, for what Telegram shows without parse mode (a
+        button's alert): no tags, entities decoded."""
+        return as_plain(self(key, **args))
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key)
+
+
+def as_plain(text: str) -> str:
+    """HTML of ours as the plain text Telegram would show of it."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def _set_aside_long(args: dict[str, Any]) -> dict[str, str]:
+    """Long string arguments replaced (in `args`) by tokens, which are returned with the
+    values they stand for. The tokens carry a fresh random part, so that no text of an
+    operator's can hold one."""
+    long_values: dict[str, str] = {}
+    nonce = ""
+    for name, value in args.items():
+        if isinstance(value, str) and len(value) >= LONG_ARGUMENT:
+            nonce = nonce or secrets.token_hex(8)
+            token = f"\ue000{nonce}-{len(long_values)}\ue001"
+            long_values[token] = value
+            args[name] = token
+    return long_values
 
 
 def _escaped(args: Mapping[str, Any]) -> dict[str, Any]:
