@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.people.access import AccessService
 from bot.people.languages import Languages
 from bot.telegram.callbacks import LanguageCallback
+from bot.telegram.commands import CommandMenus
 from bot.telegram.keyboards import choice_keyboard
 from bot.telegram.replies import close_form
 from bot.ui.i18n import LANGUAGES, Translator
@@ -37,7 +38,9 @@ async def start_with_invite(
     await message.answer(t("help"))
 
 
-async def start(message: Message, operator: Operator, t: Translator) -> None:
+async def start(message: Message, operator: Operator, menus: CommandMenus, t: Translator) -> None:
+    # Telegram keeps no menu for a chat the person never opened: now it exists.
+    menus.refresh(operator.user_id)
     await message.answer(t("start", role=t("role-" + operator.role.value)))
     await message.answer(t("help"))
 
@@ -52,7 +55,16 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     await message.answer(t("cancelled") if had_form else t("nothing-to-cancel"))
 
 
-async def choose_language(message: Message, t: Translator) -> None:
+async def choose_language(
+    message: Message, command: CommandObject, languages: Languages, t: Translator
+) -> None:
+    """``/lang en`` switches at once; ``/lang`` alone (or an unknown language) shows the
+    choice."""
+    wanted = (command.args or "").strip().lower()
+    if wanted in LANGUAGES and message.from_user is not None:
+        t = await languages.choose(message.from_user.id, wanted)
+        await message.answer(t("language-set"))
+        return
     choices = [
         (t("language-" + language), LanguageCallback(language=language)) for language in LANGUAGES
     ]

@@ -5,8 +5,13 @@ speaks the same language; a refused stranger's is not stored (nothing of theirs 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.ui.i18n import Catalogs, Translator
 from storage import KeyValueRepository
+
+Listener = Callable[[int], None]
+"""Told the id of a person whose language changed (their command menu follows it)."""
 
 
 def chosen_key(user_id: int) -> str:
@@ -26,6 +31,11 @@ class Languages:
         self._configured = configured
         self._seen: dict[int, str | None] = {}
         """Telegram's language per person, as last stored (saves a write per update)."""
+        self._listeners: list[Listener] = []
+
+    def on_choice(self, listener: Listener) -> None:
+        """Call `listener` with the person's id whenever someone chooses a language."""
+        self._listeners.append(listener)
 
     async def for_update(self, user_id: int, telegram_language: str | None) -> Translator:
         """The translator for an update's sender (reads only: they may be a stranger)."""
@@ -43,6 +53,14 @@ class Languages:
         seen = await self._preferences.get(seen_key(user_id))
         return self.catalogs.get(chosen or self._configured or seen)
 
+    async def menu_language(self, user_id: int, app_language: str | None) -> str:
+        """The language of a person's command menu as Telegram shows it to an app in
+        `app_language` (None: any other): what the bot would answer them in."""
+        chosen = await self._preferences.get(chosen_key(user_id))
+        return self.catalogs.get(chosen or self._configured or app_language).language
+
     async def choose(self, user_id: int, language: str) -> Translator:
         await self._preferences.set(chosen_key(user_id), language)
+        for listener in self._listeners:
+            listener(user_id)
         return self.catalogs.get(language)

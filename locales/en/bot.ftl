@@ -337,8 +337,13 @@ command-status = History of a send: /status mtNum
 command-history = Recent sends
 command-trace = Everything sent to a number: /trace phone
 command-cancel = Drop the current form
-command-lang = Language
+command-lang = Language: /lang en or /lang ru
 command-help = What I can do
+command-operators = Who may use the bot
+command-grant = Give a role: /grant id [role]
+command-revoke = Take access away: /revoke id
+command-invite = An invite link: /invite [role]
+command-invites = Open invites
 
 ## /status, /history, /trace
 

@@ -338,8 +338,13 @@ command-status = История отправки: /status mtNum
 command-history = Последние отправки
 command-trace = Всё, что уходило на номер: /trace телефон
 command-cancel = Сбросить текущую форму
-command-lang = Язык
+command-lang = Язык: /lang ru или /lang en
 command-help = Что я умею
+command-operators = Кто пользуется ботом
+command-grant = Дать роль: /grant id [роль]
+command-revoke = Отозвать доступ: /revoke id
+command-invite = Ссылка-приглашение: /invite [роль]
+command-invites = Открытые приглашения
 
 ## /status, /history, /trace
 
