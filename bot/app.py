@@ -38,7 +38,6 @@ from bot.telegram.outages import Reachability
 from bot.telegram.session import DEFAULT_TIMEOUT, make_bot
 from bot.ui.i18n import Catalogs
 from bot.ui.lookups import SendViews
-from bot.ui.timefmt import TimeFormat
 from bot.workers import Backoff, Workers
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
 from storage import (
@@ -159,15 +158,11 @@ async def running_desk(
             OperatorRepository(db), InviteRepository(db), settings.telegram.admin_ids
         )
         await access.bootstrap_admins()
-        catalogs = Catalogs(default=settings.telegram.default_language or "ru")
-        languages = Languages(catalogs, stores.preferences, settings.telegram.default_language)
-        views = SendViews(
-            platform,
-            stores.sends,
-            stores.statuses,
-            stores.outside_reports,
-            TimeFormat(settings.telegram.zone),
+        catalogs = Catalogs(
+            default=settings.telegram.default_language or "ru", zone=settings.telegram.zone
         )
+        languages = Languages(catalogs, stores.preferences, settings.telegram.default_language)
+        views = SendViews(platform, stores.sends, stores.statuses, stores.outside_reports)
         reachability = Reachability()
         bot = make_bot(
             telegram.token,

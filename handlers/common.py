@@ -1,6 +1,9 @@
-"""/start (and invite links), /help, /cancel, /lang: what every operator can do."""
+"""/start (and invite links), /help, /cancel, /lang, /tz: what every operator can do."""
 
 from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -12,9 +15,14 @@ from bot.people.languages import Languages
 from bot.telegram.callbacks import LanguageCallback
 from bot.telegram.commands import CommandMenus
 from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.limits import cut_plain
 from bot.telegram.replies import close_form
-from bot.ui.i18n import LANGUAGES, Translator
+from bot.ui.i18n import LANGUAGES, Html, Translator
+from bot.ui.timefmt import find_zone, similar_zones
 from storage import InviteRejection, Operator
+
+TYPED_ZONE_SHOWN = 64
+"""Characters of an unknown zone quoted back; the longest zone name has 32."""
 
 
 async def start_with_invite(
@@ -82,6 +90,39 @@ async def set_language(
         await query.message.edit_text(t("language-set"))
 
 
+async def time_zone(
+    message: Message, command: CommandObject, languages: Languages, t: Translator
+) -> None:
+    """``/tz Europe/Moscow`` chooses the zone of one's times; ``/tz`` alone shows it."""
+    user = message.from_user
+    if user is None:
+        return
+    typed = (command.args or "").strip()
+    if not typed:
+        own = await languages.own_zone(user.id) is not None
+        await message.answer(
+            t(
+                "tz-current",
+                zone=t.times.zone_name,
+                now=t.times.clock(datetime.now(UTC)),
+                source="own" if own else "default",
+            )
+        )
+        return
+    zone = find_zone(typed)
+    if zone is None:
+        # Quoted back, but not a whole message of it: zone names are short.
+        lines = [t("tz-unknown", typed=cut_plain(typed, TYPED_ZONE_SHOWN))]
+        if similar := similar_zones(typed):
+            codes = ", ".join(f"<code>/tz {html.escape(name)}</code>" for name in similar)
+            lines.append(t("tz-similar", zones=Html(codes)))
+        await message.answer("\n".join(lines))
+        return
+    await languages.choose_zone(user.id, zone)
+    t = t.in_zone(zone)
+    await message.answer(t("tz-set", zone=t.times.zone_name, now=t.times.clock(datetime.now(UTC))))
+
+
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
@@ -90,5 +131,6 @@ def create_router() -> Router:
     router.message.register(help_, Command("help"))
     router.message.register(cancel, Command("cancel"))
     router.message.register(choose_language, Command("lang"))
+    router.message.register(time_zone, Command("tz"))
     router.callback_query.register(set_language, LanguageCallback.filter(F.language.in_(LANGUAGES)))
     return router

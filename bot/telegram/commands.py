@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 VIEWING = ("status", "history", "trace")
 SENDING = ("send", "sms", "flashcall", "voicecode", "cascade")
 ADMINISTERING = ("operators", "grant", "revoke", "invite", "invites")
-PERSONAL = ("lang", "help")
+PERSONAL = ("lang", "tz", "help")
 
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.VIEWER: (*VIEWING, *PERSONAL),

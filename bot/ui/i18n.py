@@ -3,6 +3,8 @@
 Handlers never hold texts: they call a `Translator` with a message id. Every argument is
 HTML-escaped here, in one place, because every message goes out with parse mode HTML;
 an argument that is already safe HTML (a fragment we rendered) is wrapped in `Html`.
+A translator also knows its reader's time zone (`times`), so that whatever renders a
+text with a time in it needs nothing more than the translator.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import logging
 import re
 import secrets
 from collections.abc import Iterable, Mapping
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
+
+from bot.ui.timefmt import TimeFormat
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +47,23 @@ class Html(str):
 
 
 class Translator:
-    """Formats messages of one language."""
+    """Formats messages of one language, with times in one zone (`times`)."""
 
-    def __init__(self, language: str, bundle: FluentBundle, fallback: Translator | None) -> None:
+    def __init__(
+        self,
+        language: str,
+        bundle: FluentBundle,
+        fallback: Translator | None,
+        times: TimeFormat | None = None,
+    ) -> None:
         self.language = language
+        self.times = times or TimeFormat()
         self._bundle = bundle
         self._fallback = fallback
+
+    def in_zone(self, zone: tzinfo) -> Translator:
+        """The same language, with times in `zone` (a reader's own, see ``/tz``)."""
+        return Translator(self.language, self._bundle, self._fallback, TimeFormat(zone))
 
     def __call__(self, key: str, /, **args: Any) -> str:
         if not self._bundle.has_message(key):
@@ -114,17 +130,22 @@ def _escaped(args: Mapping[str, Any]) -> dict[str, Any]:
 class Catalogs:
     """Every language's translator, loaded once at start-up."""
 
-    def __init__(self, directory: Path | None = None, default: str = "ru") -> None:
+    def __init__(
+        self, directory: Path | None = None, default: str = "ru", zone: tzinfo = UTC
+    ) -> None:
+        """`zone`: where times are shown to whoever has not chosen a zone of their own
+        (DISPLAY_TIMEZONE)."""
         if default not in LANGUAGES:
             raise ValueError(f"unknown language {default!r}")
         directory = directory or default_locales_dir()
         self.default = default
-        english = Translator("en", _bundle("en", directory), None)
+        times = TimeFormat(zone)
+        english = Translator("en", _bundle("en", directory), None, times)
         self._translators = {"en": english}
         for language in LANGUAGES:
             if language != "en":
                 self._translators[language] = Translator(
-                    language, _bundle(language, directory), english
+                    language, _bundle(language, directory), english, times
                 )
 
     def get(self, language: str | None) -> Translator:

@@ -44,6 +44,14 @@ language-choose = Choose the language:
 language-ru = Русский
 language-en = English
 language-set = Done: I will speak English.
+tz-current = 🕰 Times are shown in the <b>{ $zone }</b> time zone{ $source ->
+        [own] , your choice
+       *[other] , the bot's default
+    }: it is { $now } now.
+    To change it: <code>/tz Europe/Moscow</code> (a zone name of the IANA database).
+tz-set = 🕰 Done: times are shown in the <b>{ $zone }</b> time zone; it is { $now } now.
+tz-unknown = I don't know the time zone "{ $typed }". Write its name in the IANA database, e.g. <code>/tz Europe/Moscow</code>, <code>/tz Asia/Yekaterinburg</code>, <code>/tz Asia/Novosibirsk</code> or <code>/tz UTC</code>.
+tz-similar = Did you mean { $zones }?
 
 ## Forms
 
@@ -338,6 +346,7 @@ command-history = Recent sends
 command-trace = Everything sent to a number: /trace phone
 command-cancel = Drop the current form
 command-lang = Language: /lang en or /lang ru
+command-tz = Time zone: /tz Europe/Moscow
 command-help = What I can do
 command-operators = Who may use the bot
 command-grant = Give a role: /grant id [role]

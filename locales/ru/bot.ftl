@@ -44,6 +44,14 @@ language-choose = Выберите язык:
 language-ru = Русский
 language-en = English
 language-set = Готово: говорю по-русски.
+tz-current = 🕰 Время показываю по часовому поясу <b>{ $zone }</b>{ $source ->
+        [own] , выбранному вами
+       *[other] , общему для бота
+    }: сейчас { $now }.
+    Сменить: <code>/tz Europe/Moscow</code> (название пояса из базы IANA).
+tz-set = 🕰 Готово: время показываю по часовому поясу <b>{ $zone }</b>, сейчас { $now }.
+tz-unknown = Не знаю часового пояса «{ $typed }». Пишите его название из базы IANA, например <code>/tz Europe/Moscow</code>, <code>/tz Asia/Yekaterinburg</code>, <code>/tz Asia/Novosibirsk</code> или <code>/tz UTC</code>.
+tz-similar = Может быть, { $zones }?
 
 ## Формы
 
@@ -339,6 +347,7 @@ command-history = Последние отправки
 command-trace = Всё, что уходило на номер: /trace телефон
 command-cancel = Сбросить текущую форму
 command-lang = Язык: /lang ru или /lang en
+command-tz = Часовой пояс: /tz Europe/Moscow
 command-help = Что я умею
 command-operators = Кто пользуется ботом
 command-grant = Дать роль: /grant id [роль]

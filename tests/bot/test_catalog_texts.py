@@ -34,7 +34,7 @@ LATIN_IN_RU = frozenset(
     externalUserId user ID RICH LIVE_ACTIVITY SECURE SENDING_PLATFORMS templateData
     ACCOUNTS_FILE voice_code PROVIDER_VOICE_CODE true ADMIN_IDS id_message extraParam
     client_id_message serviceNumber ttl legacy get json xml Apple Google Huawei UTC IP
-    https local ru en
+    https local IANA Europe Moscow Asia ru en
     """.casefold().split()
 )
 """Names of products, protocols and fields, which Russian texts write as they are."""

@@ -13,12 +13,12 @@ from provider.sandbox import RunningSandbox
 from tests.bot.conftest import ADMIN_ID, Desk, make_settings, running_desk
 from tests.fault_proxy import Fault, FaultProxy, Seen, bot_method
 
-VIEWER = ["status", "history", "trace", "lang", "help"]
+VIEWER = ["status", "history", "trace", "lang", "tz", "help"]
 OPERATOR = [
     "send", "sms", "flashcall", "voicecode", "cascade",
-    "status", "history", "trace", "cancel", "lang", "help",
+    "status", "history", "trace", "cancel", "lang", "tz", "help",
 ]  # fmt: skip
-ADMIN = [*OPERATOR[:-2], "operators", "grant", "revoke", "invite", "invites", *OPERATOR[-2:]]
+ADMIN = [*OPERATOR[:-3], "operators", "grant", "revoke", "invite", "invites", *OPERATOR[-3:]]
 
 
 def menu_of(desk: Desk, user: PlaygroundUser) -> list[str]:
@@ -70,6 +70,7 @@ async def test_the_command_menu_follows_the_chosen_language(desk: Desk) -> None:
 
     assert menu_of(desk, admin) == ADMIN
     assert descriptions(desk, admin)["lang"] == "Language: /lang en or /lang ru"
+    assert descriptions(desk, admin)["tz"] == "Time zone: /tz Europe/Moscow"
 
 
 # -- menus by role --------------------------------------------------------------------
