@@ -7,8 +7,8 @@ depend on bot, not the other way round) and the emulators' URLs (starting the pl
 or the sandbox is the entry point's business).
 
 Nothing here waits for Telegram: the receiver, the report writer, the poller and the
-notifier run from the start, the command menu is registered in the background (again
-and again while Telegram does not answer), and polling's getMe waits for Telegram
+notifier run from the start, the command menus are set in the background (again and
+again while Telegram does not answer), and polling's getMe waits for Telegram
 (:class:`bot.telegram.outages.WaitForTelegram`). Reports that arrive meanwhile are
 stored, and their cards edited once Telegram is back.
 """
@@ -32,13 +32,12 @@ from bot.sending.platform import Platform, open_platform
 from bot.sending.resolver import resolve_forever
 from bot.sending.service import SendService
 from bot.settings import Settings, literal_secrets
-from bot.telegram.commands import register_commands
+from bot.telegram.commands import CommandMenus
 from bot.telegram.middlewares import AccessMiddleware, ArrivalMiddleware, I18nMiddleware
-from bot.telegram.outages import Reachability, until_answered
+from bot.telegram.outages import Reachability
 from bot.telegram.session import DEFAULT_TIMEOUT, make_bot
 from bot.ui.i18n import Catalogs
 from bot.ui.lookups import SendViews
-from bot.ui.timefmt import TimeFormat
 from bot.workers import Backoff, Workers
 from provider.legacy.rules import IDENTICAL_REQUEST_WINDOW
 from storage import (
@@ -100,6 +99,7 @@ class Services:
     sending: SendService
     views: SendViews
     languages: Languages
+    menus: CommandMenus
     flashcall_ttl_minutes: int
 
 
@@ -158,15 +158,11 @@ async def running_desk(
             OperatorRepository(db), InviteRepository(db), settings.telegram.admin_ids
         )
         await access.bootstrap_admins()
-        catalogs = Catalogs(default=settings.telegram.default_language or "ru")
-        languages = Languages(catalogs, stores.preferences, settings.telegram.default_language)
-        views = SendViews(
-            platform,
-            stores.sends,
-            stores.statuses,
-            stores.outside_reports,
-            TimeFormat(settings.telegram.zone),
+        catalogs = Catalogs(
+            default=settings.telegram.default_language or "ru", zone=settings.telegram.zone
         )
+        languages = Languages(catalogs, stores.preferences, settings.telegram.default_language)
+        views = SendViews(platform, stores.sends, stores.statuses, stores.outside_reports)
         reachability = Reachability()
         bot = make_bot(
             telegram.token,
@@ -223,23 +219,19 @@ async def running_desk(
                 "unknown-resolver", lambda: resolve_forever(sending, interval, legacy_minute)
             )
             stack.push_async_callback(resolver.stop)
+        menus = CommandMenus(bot, catalogs, access, languages, backoff=backoff)
+        menu_worker = workers.start("command-menu", menus.run)
+        stack.push_async_callback(menu_worker.stop)
         services = Services(
             platform=platform,
             access=access,
             sending=sending,
             views=views,
             languages=languages,
+            menus=menus,
             flashcall_ttl_minutes=settings.provider.flashcall_ttl_minutes,
         )
         dispatcher = create_dispatcher(services, stores.fsm, routers)
-
-        async def command_menu() -> None:
-            await until_answered(
-                lambda: register_commands(bot, catalogs), backoff=backoff, what="setMyCommands"
-            )
-
-        menu = workers.start("command-menu", command_menu, once=True)
-        stack.push_async_callback(menu.stop)
         yield Desk(settings, stores, services, pipeline, dispatcher, bot, workers)
 
 
@@ -257,6 +249,7 @@ def create_dispatcher(services: Services, fsm: BaseStorage, routers: Router) -> 
         sending=services.sending,
         views=services.views,
         languages=services.languages,
+        menus=services.menus,
         flashcall_ttl_minutes=services.flashcall_ttl_minutes,
     )
     # The language on the update itself: the error handlers, which see the update and not

@@ -11,7 +11,6 @@ from bot.telegram.callbacks import InviteCallback
 from bot.telegram.keyboards import choice_keyboard
 from bot.telegram.limits import answer_in_parts
 from bot.ui.i18n import Translator
-from bot.ui.lookups import SendViews
 from storage import Operator, Role
 
 ROLE_NAMES = {role.value: role for role in Role}
@@ -112,10 +111,8 @@ async def invite(
     await message.answer(t("invite-created", link=link, role=t("role-" + role.value), hours=hours))
 
 
-async def open_invites(
-    message: Message, access: AccessService, views: SendViews, t: Translator
-) -> None:
-    text, keyboard = await _invites_list(access, views, t)
+async def open_invites(message: Message, access: AccessService, t: Translator) -> None:
+    text, keyboard = await _invites_list(access, t)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -124,19 +121,18 @@ async def cancel_invite(
     callback_data: InviteCallback,
     operator: Operator,
     access: AccessService,
-    views: SendViews,
     t: Translator,
 ) -> None:
     number = str(callback_data.invite_id)
     cancelled = await access.cancel_invite(operator, callback_data.invite_id)
     await query.answer(t("invite-cancel-done" if cancelled else "invite-cancel-gone", id=number))
     if isinstance(query.message, Message):
-        text, keyboard = await _invites_list(access, views, t)
+        text, keyboard = await _invites_list(access, t)
         await query.message.edit_text(text, reply_markup=keyboard)
 
 
 async def _invites_list(
-    access: AccessService, views: SendViews, t: Translator
+    access: AccessService, t: Translator
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The open invites, each with its cancel button."""
     invites = await access.open_invites()
@@ -149,7 +145,7 @@ async def _invites_list(
             id=str(invite.id),
             role=t("role-" + invite.role.value),
             creator=str(invite.created_by),
-            until=views.times.day(invite.expires_at),
+            until=t.times.day(invite.expires_at),
         )
         for invite in invites
     ]

@@ -1,6 +1,9 @@
-"""/start (and invite links), /help, /cancel, /lang: what every operator can do."""
+"""/start (and invite links), /help, /cancel, /lang, /tz: what every operator can do."""
 
 from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -10,10 +13,16 @@ from aiogram.types import CallbackQuery, Message
 from bot.people.access import AccessService
 from bot.people.languages import Languages
 from bot.telegram.callbacks import LanguageCallback
+from bot.telegram.commands import CommandMenus
 from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.limits import cut_plain
 from bot.telegram.replies import close_form
-from bot.ui.i18n import LANGUAGES, Translator
+from bot.ui.i18n import LANGUAGES, Html, Translator
+from bot.ui.timefmt import find_zone, similar_zones
 from storage import InviteRejection, Operator
+
+TYPED_ZONE_SHOWN = 64
+"""Characters of an unknown zone quoted back; the longest zone name has 32."""
 
 
 async def start_with_invite(
@@ -37,7 +46,9 @@ async def start_with_invite(
     await message.answer(t("help"))
 
 
-async def start(message: Message, operator: Operator, t: Translator) -> None:
+async def start(message: Message, operator: Operator, menus: CommandMenus, t: Translator) -> None:
+    # Telegram keeps no menu for a chat the person never opened: now it exists.
+    menus.refresh(operator.user_id)
     await message.answer(t("start", role=t("role-" + operator.role.value)))
     await message.answer(t("help"))
 
@@ -52,7 +63,16 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     await message.answer(t("cancelled") if had_form else t("nothing-to-cancel"))
 
 
-async def choose_language(message: Message, t: Translator) -> None:
+async def choose_language(
+    message: Message, command: CommandObject, languages: Languages, t: Translator
+) -> None:
+    """``/lang en`` switches at once; ``/lang`` alone (or an unknown language) shows the
+    choice."""
+    wanted = (command.args or "").strip().lower()
+    if wanted in LANGUAGES and message.from_user is not None:
+        t = await languages.choose(message.from_user.id, wanted)
+        await message.answer(t("language-set"))
+        return
     choices = [
         (t("language-" + language), LanguageCallback(language=language)) for language in LANGUAGES
     ]
@@ -70,6 +90,39 @@ async def set_language(
         await query.message.edit_text(t("language-set"))
 
 
+async def time_zone(
+    message: Message, command: CommandObject, languages: Languages, t: Translator
+) -> None:
+    """``/tz Europe/Moscow`` chooses the zone of one's times; ``/tz`` alone shows it."""
+    user = message.from_user
+    if user is None:
+        return
+    typed = (command.args or "").strip()
+    if not typed:
+        own = await languages.own_zone(user.id) is not None
+        await message.answer(
+            t(
+                "tz-current",
+                zone=t.times.zone_name,
+                now=t.times.clock(datetime.now(UTC)),
+                source="own" if own else "default",
+            )
+        )
+        return
+    zone = find_zone(typed)
+    if zone is None:
+        # Quoted back, but not a whole message of it: zone names are short.
+        lines = [t("tz-unknown", typed=cut_plain(typed, TYPED_ZONE_SHOWN))]
+        if similar := similar_zones(typed):
+            codes = ", ".join(f"<code>/tz {html.escape(name)}</code>" for name in similar)
+            lines.append(t("tz-similar", zones=Html(codes)))
+        await message.answer("\n".join(lines))
+        return
+    await languages.choose_zone(user.id, zone)
+    t = t.in_zone(zone)
+    await message.answer(t("tz-set", zone=t.times.zone_name, now=t.times.clock(datetime.now(UTC))))
+
+
 def create_router() -> Router:
     """A fresh router with this conversation's handlers, in the order of the dialogue."""
     router = Router(name=__name__)
@@ -78,5 +131,6 @@ def create_router() -> Router:
     router.message.register(help_, Command("help"))
     router.message.register(cancel, Command("cancel"))
     router.message.register(choose_language, Command("lang"))
+    router.message.register(time_zone, Command("tz"))
     router.callback_query.register(set_language, LanguageCallback.filter(F.language.in_(LANGUAGES)))
     return router

@@ -39,6 +39,7 @@ from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm, OutdatedCard
 from bot.telegram.keyboards import choice_keyboard
+from bot.telegram.limits import fit_alert
 from bot.telegram.replies import (
     edit_card,
     is_private,
@@ -46,12 +47,13 @@ from bot.telegram.replies import (
     take_buttons_off,
     update_form,
 )
-from bot.ui.cards import Card, explain_violations, form_button, render_form
+from bot.ui.cards import Card, form_button, render_form
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
+from bot.ui.timefmt import duration
+from bot.ui.violations import explain_violations
 from provider.errors import Outcome, ProviderAPIError, ProviderError
 from provider.legacy.errors import TooSoonError
-from provider.messages import describe_seconds
 from provider.phone import format_international
 from storage import Operator
 
@@ -73,7 +75,7 @@ async def send(
         return
     problems = sending.validate(draft)
     if problems is not None:
-        await query.answer(explain_violations(problems, t)[0][:190], show_alert=True)
+        await query.answer(fit_alert(explain_violations(problems, t)[0]), show_alert=True)
         return
     await query.answer(t("sending"))
     # The form goes before the platform is called: a second press of ✅ (handled after this
@@ -109,7 +111,7 @@ def _not_sent(error: ProviderError, t: Translator) -> str:
         return t("platform-not-reached")
     # The legacy API answers with a text and no code: its text says what is wrong.
     key = "provider-error-legacy" if error.code is None else f"provider-error-{error.code}"
-    explanation = t(key) if t.has(key) else error.explanation
+    explanation = t(key) if t.has(key) else t("provider-error-other")
     return t(
         "platform-refused",
         code=str(error.code) if error.code is not None else "—",
@@ -123,7 +125,7 @@ async def reveal_phone(query: CallbackQuery, draft: Draft, t: Translator) -> Non
     """The whole number for the form's author (ActiveForm: nobody else's presses get here),
     in an alert only the presser sees: the group's card masks it."""
     phone = format_international(draft.phone) if draft.phone else t("form-missing")
-    await query.answer(t("form-phone-revealed", phone=phone), show_alert=True)
+    await query.answer(fit_alert(t("form-phone-revealed", phone=phone)), show_alert=True)
 
 
 async def outdated_card(
@@ -195,7 +197,7 @@ async def lifetime(
         await query.answer()
         presets = [
             (
-                describe_seconds(seconds) if seconds else t("form-ttl-default"),
+                duration(seconds, t) if seconds else t("form-ttl-default"),
                 form_button(draft, FormAction.TTL, str(seconds)),
             )
             for seconds in [0, *ttl_presets(draft.first.channel)]

@@ -33,7 +33,7 @@ def _line(send: Send, t: Translator, views: SendViews) -> str:
     return t(
         "history-line",
         id=str(send.id),
-        time=views.times.day(send.created_at),
+        time=t.times.day(send.created_at),
         channels=chain_label(send.steps),
         phone=recipient_label(send, t),
         status=send.status or send.state.value,
@@ -57,7 +57,7 @@ async def status(
         lines = [
             t(
                 "status-event",
-                time=views.times.clock(e.received_at),
+                time=t.times.clock(e.received_at),
                 channel=e.step_type,
                 status=e.status,
                 error=str(e.error_code) if e.error_code else "",
@@ -71,7 +71,7 @@ async def status(
         lines = [
             t(
                 "status-event",
-                time=views.times.day(r.received_at),
+                time=t.times.day(r.received_at),
                 channel=r.step_type or "?",
                 status=r.status,
                 error=str(r.error_code) if r.error_code else "",
@@ -156,7 +156,7 @@ async def trace(
     lines.extend(
         t(
             "trace-outside-line",
-            time=views.times.day(r.received_at),
+            time=t.times.day(r.received_at),
             mt_num=r.mt_num or "?",
             channel=r.step_type or "?",
             status=r.status,

@@ -112,11 +112,11 @@ class _Lifetime(WireModel):
 
     @model_validator(mode="after")
     def _check_lifetime(self) -> Self:
+        # Besides the words, each error carries its lifetimes in seconds (min_seconds,
+        # max_seconds, given_seconds), so that a client can word them in its language.
         rules = self.rules
         if self.ttl_unit is not None and self.ttl is None:
             raise rule_error(Rule.TTL_UNIT_WITHOUT_TTL, "ttlUnit is given without ttl", at="ttl")
-        if self.ttl is not None and self.ttl < 0:
-            raise rule_error(Rule.TTL_OUT_OF_RANGE, "ttl cannot be negative", at="ttl")
         seconds = self.ttl_seconds()
         if seconds is None:
             return self
@@ -127,12 +127,17 @@ class _Lifetime(WireModel):
         if not rules.ttl_min <= seconds <= rules.ttl_max:
             raise rule_error(
                 Rule.TTL_OUT_OF_RANGE,
-                "{channel} lifetime must be from {min} to {max}; got {given}",
+                "ttl cannot be negative"
+                if seconds < 0
+                else "{channel} lifetime must be from {min} to {max}; got {given}",
                 at="ttl",
                 channel=rules.label,
                 min=describe_seconds(rules.ttl_min),
                 max=describe_seconds(rules.ttl_max),
                 given=given,
+                min_seconds=rules.ttl_min,
+                max_seconds=rules.ttl_max,
+                given_seconds=seconds,
             )
         if seconds % rules.ttl_step:
             raise rule_error(
@@ -141,6 +146,7 @@ class _Lifetime(WireModel):
                 at="ttl",
                 channel=rules.label,
                 given=given,
+                given_seconds=seconds,
             )
         return self
 

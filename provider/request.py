@@ -50,7 +50,13 @@ def _canonical_phone(value: str) -> str:
     try:
         return parse_phone(value).digits
     except PhoneNumberError as exc:
-        raise rule_error(Rule.PHONE_INVALID, "{reason}", number=value, reason=exc.reason) from exc
+        raise rule_error(
+            Rule.PHONE_INVALID,
+            "{reason}",
+            number=value,
+            reason=exc.reason,
+            problem=exc.problem.value,  # what it is, for words in another language
+        ) from exc
 
 
 PhoneDigits = Annotated[str, AfterValidator(_canonical_phone)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from storage import (
@@ -23,6 +23,10 @@ INVITE_LIFETIME = timedelta(hours=24)
 SENDING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 VIEWING_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.VIEWER})
 
+RoleListener = Callable[[int], None]
+"""Told the id of a person whose role changed: granted, changed, revoked (their command
+menu follows it). Called after the change is stored; it must not block."""
+
 
 class AccessService:
     def __init__(
@@ -34,6 +38,14 @@ class AccessService:
         self._operators = operators
         self._invites = invites
         self._admin_ids = frozenset(admin_ids)
+        self._listeners: list[RoleListener] = []
+
+    def on_role_change(self, listener: RoleListener) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self, user_id: int) -> None:
+        for listener in self._listeners:
+            listener(user_id)
 
     async def bootstrap_admins(self) -> None:
         """ADMIN_IDS are admins from the first start (and stay admins)."""
@@ -51,12 +63,17 @@ class AccessService:
     async def grant(
         self, admin: Operator, user_id: int, role: Role, display_name: str | None = None
     ) -> Operator:
-        return await self._operators.grant(
+        granted = await self._operators.grant(
             user_id, role, by=admin.user_id, display_name=display_name
         )
+        self._changed(user_id)
+        return granted
 
     async def revoke(self, admin: Operator, user_id: int) -> bool:
-        return await self._operators.revoke(user_id, by=admin.user_id)
+        revoked = await self._operators.revoke(user_id, by=admin.user_id)
+        if revoked:
+            self._changed(user_id)
+        return revoked
 
     async def list_operators(self) -> list[Operator]:
         return await self._operators.list_active()
@@ -75,7 +92,10 @@ class AccessService:
     async def use_invite(
         self, token: str, user_id: int, display_name: str | None
     ) -> Operator | InviteRejection:
-        return await self._invites.consume(token, user_id=user_id, display_name=display_name)
+        result = await self._invites.consume(token, user_id=user_id, display_name=display_name)
+        if isinstance(result, Operator):
+            self._changed(user_id)
+        return result
 
     def is_bootstrap_admin(self, user_id: int) -> bool:
         return user_id in self._admin_ids

@@ -18,7 +18,7 @@ from typing import Final
 
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from bot.ui.i18n import Translator
+from bot.ui.i18n import Translator, as_plain
 
 MESSAGE_LIMIT: Final = 4096
 CALLBACK_ANSWER_LIMIT: Final = 200
@@ -56,8 +56,9 @@ def cut_plain(plain: str, limit: int) -> str:
 
 
 def fit_alert(text: str) -> str:
-    """A callback answer (plain text): at most 200 characters."""
-    return cut_plain(text, CALLBACK_ANSWER_LIMIT)
+    """A callback answer from a text of ours (HTML): plain text, as an alert has no parse
+    mode (a tag or an escaped ``&lt;`` would show as typed), at most 200 characters."""
+    return cut_plain(as_plain(text), CALLBACK_ANSWER_LIMIT)
 
 
 def _cut_html(text: str, limit: int) -> str:

@@ -30,10 +30,10 @@ from bot.sending.voice import VOICE_CODE_LABEL
 from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
 from bot.telegram.limits import MESSAGE_LIMIT, cut_plain, fit_message, visible_length
 from bot.ui.i18n import Html, Translator
-from bot.ui.timefmt import TimeFormat
+from bot.ui.timefmt import TimeFormat, duration
+from bot.ui.violations import explain_violations
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType
 from provider.legacy import ERROR_STATE
-from provider.messages import describe_seconds
 from provider.phone import (
     PhoneDoubt,
     country_name,
@@ -44,7 +44,6 @@ from provider.phone import (
 from provider.reports import ERROR_NAMES, DeliveryStatus, error_name, lifetime_ran_out
 from provider.request import CascadeStep
 from provider.sms import sms_parts
-from provider.violations import describe
 from storage import Send, SendState, StepStatus
 
 FORM_TEXT_LIMIT = 2000
@@ -66,22 +65,6 @@ class Card:
         """Equal for cards Telegram would show the same (an edit to it is "not modified")."""
         markup = self.keyboard.model_dump_json() if self.keyboard else ""
         return hashlib.sha256(f"{self.text}\0{markup}".encode()).hexdigest()
-
-
-def explain_violations(exc: ValidationError, t: Translator) -> list[str]:
-    """Each broken rule in the operator's language (the provider's English as a fallback)."""
-    lines = []
-    for violation in describe(exc):
-        key = "rule-" + violation.rule.replace("_", "-")
-        if t.has(key):
-            params = {k: str(v) for k, v in violation.context.items()}
-            # The field (its last name, e.g. link) lets a catalog say which one in words.
-            params.setdefault("field", violation.field)
-            params.setdefault("at", violation.field.rpartition(".")[2])
-            lines.append(t(key, **params))
-        else:
-            lines.append(html.escape(str(violation), quote=False))
-    return lines
 
 
 def sandbox_mark(account: PlatformAccount, t: Translator) -> str:
@@ -323,7 +306,7 @@ def _step_lines(
                     units=parts.units,
                 )
             )
-    ttl = describe_seconds(step.ttl_seconds) if step.ttl_seconds else t("form-ttl-default")
+    ttl = duration(step.ttl_seconds, t) if step.ttl_seconds else t("form-ttl-default")
     lines.append(t("form-ttl", ttl=ttl))
     return lines
 
@@ -567,7 +550,7 @@ def _status_lines(
                     channel=label,
                     status=step.status or "—",
                     state=state.value,
-                    ttl=describe_seconds(ttl) if ttl else t("status-ttl-default"),
+                    ttl=duration(ttl, t) if ttl else t("status-ttl-default"),
                     time=when,
                 )
             )

@@ -11,7 +11,6 @@ from bot.sending.platform import Platform
 from bot.telegram.limits import fit_message
 from bot.ui.cards import Card, status_card
 from bot.ui.i18n import Translator
-from bot.ui.timefmt import TimeFormat
 from provider.channels import MessageType
 from provider.legacy import ERROR_STATE
 from provider.reports import error_name
@@ -66,9 +65,7 @@ class SendViews:
         sends: SendRepository,
         statuses: StatusRepository,
         outside: OutsideReportRepository,
-        times: TimeFormat,
     ) -> None:
-        self.times = times
         self._platform = platform
         self._sends = sends
         self._statuses = statuses
@@ -99,7 +96,8 @@ class SendViews:
 
     async def card(self, send: Send, operator: Operator | None, t: Translator) -> Card:
         """The status card, within one message (the platform's error text has no bound);
-        its repeat button only for someone who may send."""
+        its repeat button only for someone who may send; its times in `t`'s zone (the
+        reader's, or for a card edited unasked its owner's)."""
         steps = await self._statuses.steps(send.id)
         card = status_card(
             send,
@@ -108,7 +106,7 @@ class SendViews:
             t,
             several_accounts=self._platform.several,
             can_repeat=operator is not None and operator.role in SENDING_ROLES,
-            times=self.times,
+            times=t.times,
             legacy_errors=await self._legacy_errors(send, steps),
         )
         return Card(fit_message(card.text), card.keyboard)

@@ -44,6 +44,14 @@ language-choose = Choose the language:
 language-ru = Русский
 language-en = English
 language-set = Done: I will speak English.
+tz-current = 🕰 Times are shown in the <b>{ $zone }</b> time zone{ $source ->
+        [own] , your choice
+       *[other] , the bot's default
+    }: it is { $now } now.
+    To change it: <code>/tz Europe/Moscow</code> (a zone name of the IANA database).
+tz-set = 🕰 Done: times are shown in the <b>{ $zone }</b> time zone; it is { $now } now.
+tz-unknown = I don't know the time zone "{ $typed }". Write its name in the IANA database, e.g. <code>/tz Europe/Moscow</code>, <code>/tz Asia/Yekaterinburg</code>, <code>/tz Asia/Novosibirsk</code> or <code>/tz UTC</code>.
+tz-similar = Did you mean { $zones }?
 
 ## Forms
 
@@ -71,6 +79,10 @@ form-sms-parts = 📏 { $parts ->
     } · { $encoding } · { $units } characters
 form-ttl = ⏱ Lifetime: { $ttl }
 form-ttl-default = account default
+duration-seconds = { $count } s
+duration-minutes = { $count } min
+duration-hours = { $count } h
+duration-days = { $count } d
 form-step = <b>Step { $number }: { $channel }</b>
 form-step-after = <b>Step { $number }: { $channel }</b>, if the previous one is not { $state }
 form-schedule = 📅 Schedule: { $begin }–{ $end }, days { $weekdays }, until { $deadline }
@@ -130,7 +142,7 @@ prompt-schedule = Send the time window as <code>10:00-21:00</code>, optionally d
 prompt-options = Send the push's extra options as JSON, name: value, e.g. <code>{"{"}"RICH": {"{"}"imageUrl": "https://…"{"}"}, "SENDING_PLATFORMS": ["ANDROID"]{"}"}</code>: RICH, LIVE_ACTIVITY and SECURE take an object, SENDING_PLATFORMS a list, any other a string. <code>-</code> removes them.
 prompt-template = Send the VK template's id and, if it has parameters, their values as JSON: <code>100 {"{"}"Name": "Ivan"{"}"}</code>. The template must be approved by VK; its id is in the platform's account.
 prompt-send-time = Send the time to send at, in the platform's time, as YYYY-MM-DD hh:mm, e.g. <code>2026-12-31 18:00</code> (<code>-</code>: send at once).
-prompt-delivery-name = Send the delivery's (campaign's) name (<code>-</code>: the platform's default, «Шлюз»).
+prompt-delivery-name = Send the delivery's (campaign's) name (<code>-</code>: the platform's default, <code>Шлюз</code>).
 
 error-phone = { $problem ->
         [empty] No phone number given.
@@ -199,48 +211,75 @@ provider-error-6 = The platform rejected the password. Check the account setting
 provider-error-7 = No sender (serviceNumber), or the sender is not registered for this account and channel. Pick another sender.
 provider-error-8 = The platform did not accept the phone number. Check it: country code first.
 provider-error-9 = This message type is unknown or not enabled for the account.
-provider-error-10 = The platform answered code 10, "Prohibited sending duplicates"; its documentation says nothing more about it. Before sending again, check whether the subscriber already got this message (/trace with the number, /status with the mtNum).
+provider-error-10 = The platform answered code 10, <code>Prohibited sending duplicates</code>; its documentation says nothing more about it. Before sending again, check whether the subscriber already got this message (/trace with the number, /status with the mtNum).
 provider-error-11 = The lifetime (ttl) is outside what this channel allows.
 provider-error-100 = The platform failed internally. Try again later; if it repeats, tell the platform's support.
+provider-error-other = The platform's documentation does not list this code; its own description is above. If it repeats, ask the platform's support.
 
 ## Rules (the platform's limits, in words)
 
-rule-empty-text = { $channel }: the { $field } is empty.
-rule-text-too-long = { $channel }: the { $field } is { $length } characters; the limit is { $limit }.
+rule-empty-text = { $channel ->
+        [Message] The message's text is empty.
+        [Image] The image address is empty.
+       *[other] { $channel }: the { $at ->
+            [link] link
+            [imageURL] image address
+           *[other] text
+        } is empty.
+    }
+rule-text-too-long = { $channel ->
+        [Message] The text
+       *[other] { $channel }: the text
+    } is { $length } characters; the limit is { $limit }.
 rule-ttl-out-of-range = { $channel }: the lifetime must be from { $min } to { $max }; it is { $given }.
 rule-ttl-not-whole-days = { $channel }: the lifetime must be whole days; it is { $given }.
 rule-sender-required = { $channel } needs a sender.
-rule-phone-invalid = The phone number is not valid: { $reason }.
+rule-phone-invalid = { $problem ->
+        [empty] No phone number is given.
+        [characters] That is not a phone number: it may hold digits, +, spaces, dashes and brackets only.
+        [too_short] The phone number is too short.
+        [too_long] The phone number is too long.
+        [no_country] The phone number's country code is unknown: start it with + and the country code.
+       *[other] The phone number has the wrong number of digits for its country.
+    }
 rule-flashcall-code = The FlashingCall text must hold the code once: { $lengths } digits in a row, e.g. «Your code 2268».
 rule-voice-code = VoiceCode: the text must be the code alone, { $length } digits.
 rule-voice-code-account = Account { $account } has no VoiceCode (it is agreed with the platform per account: voice_code in ACCOUNTS_FILE). Pick an account that has it.
 rule-caption = The button caption must be 1 to { $limit } characters; it is { $length }.
 rule-action-url = { $at ->
-        [link] The Telegram link must be a URL: { $schemes } and a host, e.g. https://example.com.
-       *[other] The button's link must start with { $schemes }.
+        [link] The Telegram link must be a URL: <code>{ $schemes }</code> and a host, e.g. <code>https://example.com</code>.
+       *[other] The button's link must start with <code>{ $schemes }</code>.
     }
-rule-image-url = { $what } must start with { $schemes }.
 rule-length = { $at ->
         [title] The title
         [action] The push action
+        [button-action] The button's link
         [options] The push action's options
         [contentUrl] The push content URL
         [link] The Telegram link
-       *[other] { $field }
+       *[other] <code>{ $field }</code>
     } is { $length } characters; the limit is { $limit }.
 rule-missing = { $at ->
         [destAddr] No phone number: give one (only a Push may go to an app user instead).
-       *[other] Required: { $field }.
+       *[other] Required: <code>{ $field }</code>.
     }
-rule-greater-than-equal = { $field } must be at least { $ge }.
-rule-greater-than = { $field } must be greater than { $gt }.
-rule-dict-type = { $field } must be a JSON object.
-rule-list-type = { $field } must be a JSON list.
-rule-string-type = { $field } must be a string.
+rule-greater-than-equal = { $at ->
+        [validity_period_viber] The Viber lifetime, in minutes,
+        [templateId] The VK template number
+       *[other] <code>{ $field }</code>
+    } must be at least { $ge }.
+rule-greater-than = { $at ->
+        [validity_period_viber] The Viber lifetime, in minutes,
+        [templateId] The VK template number
+       *[other] <code>{ $field }</code>
+    } must be greater than { $gt }.
+rule-dict-type = <code>{ $field }</code> must be a JSON object.
+rule-list-type = <code>{ $field }</code> must be a JSON list.
+rule-string-type = <code>{ $field }</code> must be a string.
 rule-cascade-state = Step { $number } waits for READ, but { $previous } never reports READ: choose DELIVERED.
 rule-weekdays = Days are digits 1 (Monday) to 7 (Sunday), each once, e.g. 12345.
 rule-time-of-day = Times are written HH:MM, e.g. 10:00.
-rule-deadline = The deadline needs a time zone, e.g. 2026-12-31T18:00:00+0300.
+rule-deadline = The deadline needs a time zone, e.g. <code>2026-12-31T18:00:00+0300</code>.
 rule-content-choice = { $channel } sends a text or a picture, not both: remove one of them (✏️ Text, or 🖼 Image with -).
 
 ## Status cards
@@ -249,8 +288,8 @@ status-title = <b>{ $channels }</b> → { $phone }
 status-mtnum = 🆔 mtNum <code>{ $mt_num }</code>
 status-partner-id = 🔖 id <code>{ $partner_id }</code>
 status-submitting = ⏳ Sending to the platform…
-status-failed = ❌ Not sent: { $error }
-status-unknown = ❓ <b>Outcome unknown: the platform may have it.</b> Its answer was lost ({ $error }); it is not refused.
+status-failed = ❌ Not sent: <code>{ $error }</code>
+status-unknown = ❓ <b>Outcome unknown: the platform may have it.</b> Its answer was lost (<code>{ $error }</code>); it is not refused.
 status-unknown-settles-report = It settles by itself when a delivery report with this id arrives. This account has no duplicate control: sending again could reach the subscriber twice.
 status-unknown-settles-report-retry = It settles by itself when a delivery report with this id arrives. This account has duplicate control: asking again with the same id never sends twice.
 status-unknown-settles-legacy = The bot asks the platform again with this id once its one-minute rule allows; the platform never sends one id twice.
@@ -306,8 +345,14 @@ command-status = History of a send: /status mtNum
 command-history = Recent sends
 command-trace = Everything sent to a number: /trace phone
 command-cancel = Drop the current form
-command-lang = Language
+command-lang = Language: /lang en or /lang ru
+command-tz = Time zone: /tz Europe/Moscow
 command-help = What I can do
+command-operators = Who may use the bot
+command-grant = Give a role: /grant id [role]
+command-revoke = Take access away: /revoke id
+command-invite = An invite link: /invite [role]
+command-invites = Open invites
 
 ## /status, /history, /trace
 
@@ -334,7 +379,7 @@ answer-more-lines = … and { $count ->
 
 operators-title = <b>Operators ({ $count }):</b>
 operators-line = { $name } · <code>{ $user_id }</code> · { $role }
-grant-usage = Write it like this: <code>/grant 123456789 operator</code> (roles: admin, operator, viewer).
+grant-usage = Write it like this: <code>/grant 123456789 operator</code> (roles: <code>admin</code>, <code>operator</code>, <code>viewer</code>).
 grant-self = You cannot change your own role.
 granted = Done: <code>{ $user_id }</code> is now { $role }.
 revoke-usage = Write it like this: <code>/revoke 123456789</code>.
@@ -342,7 +387,7 @@ revoke-self = You cannot revoke yourself.
 revoke-bootstrap = <code>{ $user_id }</code> is an admin from ADMIN_IDS; remove them there.
 revoked = Done: <code>{ $user_id }</code> no longer has access.
 revoke-unknown = <code>{ $user_id }</code> is not an active operator.
-invite-usage = Write it like this: <code>/invite</code> or <code>/invite viewer</code> (roles: admin, operator, viewer).
+invite-usage = Write it like this: <code>/invite</code> or <code>/invite viewer</code> (roles: <code>admin</code>, <code>operator</code>, <code>viewer</code>).
 invite-created = One-time invite as { $role }, valid for { $hours } h:
     { $link }
     Open invites (to cancel one): /invites
@@ -352,7 +397,7 @@ invites-empty = No open invites.
 button-cancel-invite = ✖ #{ $id }
 invite-cancel-done = Invite #{ $id } cancelled.
 invite-cancel-gone = Invite #{ $id } was already used or cancelled.
-rule-extra-param = extraParam must read name=value,name=value: { $reason }.
+rule-extra-param = <code>extraParam</code> must read <code>name=value,name=value</code> (a comma inside a value doubled).
 rule-notify-url = The report URL must be 1 to { $limit } characters long.
 rule-ttl-unit-without-ttl = A lifetime unit is given without a lifetime.
 
@@ -380,9 +425,13 @@ rule-legacy-viber-lifetime = The { $api } API takes the Viber lifetime in whole 
 rule-button-incomplete = A button needs both a caption and a link.
 rule-image-without-button = On this API a Viber image goes only with a button: add one.
 rule-template-required = On this API VK goes only by a template approved by VK: give its id (🧩).
-rule-template-data = templateData must be a JSON object of names and texts or numbers, like {"{"}"Name": "Ivan"{"}"}.
-rule-time-send = The send time is written YYYY-MM-DD hh:mm, e.g. 2026-12-31 18:00.
-rule-json-xml-only = { $fields } cannot be sent over GET: only JSON and XML carry it. Remove it, or use a legacy-json or legacy-xml account.
+rule-template-data = templateData must be a JSON object of names and texts or numbers, like <code>{"{"}"Name": "Ivan"{"}"}</code>.
+rule-time-send = The send time is written YYYY-MM-DD hh:mm, e.g. <code>2026-12-31 18:00</code>.
+rule-json-xml-only = { $at ->
+        [name_delivery] The delivery name
+        [time_send] The send time
+       *[other] <code>{ $fields }</code>
+    } cannot be sent over GET: only JSON and XML carry it. Remove it, or use a legacy-json or legacy-xml account.
 rule-no-channel = No channel is chosen.
 rule-priority = A channel's priority is 0 (not used) or { $min } to { $max }; it is { $value }.
 rule-client-id-message = client_id_message must be a number, one per phone.

@@ -44,6 +44,14 @@ language-choose = Выберите язык:
 language-ru = Русский
 language-en = English
 language-set = Готово: говорю по-русски.
+tz-current = 🕰 Время показываю по часовому поясу <b>{ $zone }</b>{ $source ->
+        [own] , выбранному вами
+       *[other] , общему для бота
+    }: сейчас { $now }.
+    Сменить: <code>/tz Europe/Moscow</code> (название пояса из базы IANA).
+tz-set = 🕰 Готово: время показываю по часовому поясу <b>{ $zone }</b>, сейчас { $now }.
+tz-unknown = Не знаю часового пояса «{ $typed }». Пишите его название из базы IANA, например <code>/tz Europe/Moscow</code>, <code>/tz Asia/Yekaterinburg</code>, <code>/tz Asia/Novosibirsk</code> или <code>/tz UTC</code>.
+tz-similar = Может быть, { $zones }?
 
 ## Формы
 
@@ -72,6 +80,10 @@ form-sms-parts = 📏 { $parts ->
     } · { $encoding } · символов: { $units }
 form-ttl = ⏱ Время жизни: { $ttl }
 form-ttl-default = по умолчанию аккаунта
+duration-seconds = { $count } с
+duration-minutes = { $count } мин
+duration-hours = { $count } ч
+duration-days = { $count } сут
 form-step = <b>Шаг { $number }: { $channel }</b>
 form-step-after = <b>Шаг { $number }: { $channel }</b>, если предыдущий не { $state }
 form-schedule = 📅 Расписание: { $begin }–{ $end }, дни { $weekdays }, до { $deadline }
@@ -200,48 +212,75 @@ provider-error-6 = Платформа отклонила пароль. Пров�
 provider-error-7 = Не указан отправитель (serviceNumber) или он не зарегистрирован для этого аккаунта и канала. Выберите другого отправителя.
 provider-error-8 = Платформа не приняла номер телефона. Проверьте: сначала код страны.
 provider-error-9 = Этот тип сообщения неизвестен или не подключён для аккаунта.
-provider-error-10 = Платформа ответила кодом 10, «Prohibited sending duplicates»; её документация ничего больше о нём не говорит. Прежде чем отправлять снова, проверьте, не получил ли абонент это сообщение (/trace с номером, /status с mtNum).
+provider-error-10 = Платформа ответила кодом 10, <code>Prohibited sending duplicates</code>; её документация ничего больше о нём не говорит. Прежде чем отправлять снова, проверьте, не получил ли абонент это сообщение (/trace с номером, /status с mtNum).
 provider-error-11 = Время жизни (ttl) вне допустимого для этого канала.
 provider-error-100 = Внутренняя ошибка платформы. Повторите позже; если повторяется, сообщите в поддержку платформы.
+provider-error-other = Этого кода нет в документации платформы; её собственное описание выше. Если повторяется, спросите поддержку платформы.
 
 ## Правила (ограничения платформы словами)
 
-rule-empty-text = { $channel }: поле «{ $field }» пустое.
-rule-text-too-long = { $channel }: в поле «{ $field }» { $length } символов, максимум { $limit }.
-rule-ttl-out-of-range = { $channel }: время жизни должно быть от { $min } до { $max }, а указано { $given }.
+rule-empty-text = { $channel ->
+        [Message] Текст сообщения пуст.
+        [Image] Адрес картинки пуст.
+       *[other] { $channel }: { $at ->
+            [link] ссылка пуста.
+            [imageURL] адрес картинки пуст.
+           *[other] текст пуст.
+        }
+    }
+rule-text-too-long = { $channel ->
+        [Message] В тексте
+       *[other] { $channel }: в тексте
+    } { $length } символов, а можно не больше { $limit }.
+rule-ttl-out-of-range = { $channel }: время жизни может быть от { $min } до { $max }, а указано { $given }.
 rule-ttl-not-whole-days = { $channel }: время жизни задаётся целыми сутками, а указано { $given }.
 rule-sender-required = Для { $channel } нужен отправитель.
-rule-phone-invalid = Номер телефона неверен: { $reason }.
+rule-phone-invalid = { $problem ->
+        [empty] Номер телефона не указан.
+        [characters] Это не номер телефона: в нём могут быть только цифры, +, пробелы, дефисы и скобки.
+        [too_short] Номер телефона слишком короткий.
+        [too_long] Номер телефона слишком длинный.
+        [no_country] У номера телефона неизвестный код страны: начните его с + и кода страны.
+       *[other] В номере телефона неверное число цифр для его страны.
+    }
 rule-flashcall-code = В тексте FlashingCall должен быть код, один раз: 4 или 6 цифр подряд, например «Ваш код 2268».
 rule-voice-code = VoiceCode: текст должен быть только кодом, { $length } цифры.
 rule-voice-code-account = У аккаунта { $account } нет VoiceCode (его подключают у платформы для аккаунта: voice_code в ACCOUNTS_FILE). Выберите аккаунт, где он есть.
 rule-caption = Надпись кнопки: от 1 до { $limit } символов, сейчас { $length }.
 rule-action-url = { $at ->
-        [link] Ссылка Telegram должна быть адресом: { $schemes } и хост, например https://example.com.
-       *[other] Ссылка кнопки должна начинаться с { $schemes }.
+        [link] Ссылка Telegram должна быть адресом: <code>{ $schemes }</code> и хост, например <code>https://example.com</code>.
+       *[other] Ссылка кнопки должна начинаться с <code>{ $schemes }</code>.
     }
-rule-image-url = { $what }: должно начинаться с { $schemes }.
 rule-length = { $at ->
         [title] Заголовок
         [action] Действие push
+        [button-action] Ссылка кнопки
         [options] Параметры действия push
         [contentUrl] Адрес содержимого push
         [link] Ссылка Telegram
-       *[other] { $field }
-    }: { $length } символов, максимум { $limit }.
+       *[other] <code>{ $field }</code>
+    }: { $length } символов, а можно не больше { $limit }.
 rule-missing = { $at ->
         [destAddr] Нет номера телефона: укажите его (без телефона уходит только push пользователю приложения).
-       *[other] Не заполнено: { $field }.
+       *[other] Не заполнено: <code>{ $field }</code>.
     }
-rule-greater-than-equal = { $field }: не меньше { $ge }.
-rule-greater-than = { $field }: больше { $gt }.
-rule-dict-type = { $field }: нужен объект JSON.
-rule-list-type = { $field }: нужен список JSON.
-rule-string-type = { $field }: нужна строка.
+rule-greater-than-equal = { $at ->
+        [validity_period_viber] Время жизни Viber, в минутах
+        [templateId] Номер шаблона VK
+       *[other] <code>{ $field }</code>
+    }: не меньше { $ge }.
+rule-greater-than = { $at ->
+        [validity_period_viber] Время жизни Viber, в минутах
+        [templateId] Номер шаблона VK
+       *[other] <code>{ $field }</code>
+    }: больше { $gt }.
+rule-dict-type = <code>{ $field }</code>: нужен объект JSON.
+rule-list-type = <code>{ $field }</code>: нужен список JSON.
+rule-string-type = <code>{ $field }</code>: нужна строка.
 rule-cascade-state = Шаг { $number } ждёт READ, но { $previous } никогда не сообщает READ: выберите DELIVERED.
 rule-weekdays = Дни: цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз, например 12345.
 rule-time-of-day = Время пишется как ЧЧ:ММ, например 10:00.
-rule-deadline = Для крайнего срока нужен часовой пояс, например 2026-12-31T18:00:00+0300.
+rule-deadline = Для крайнего срока нужен часовой пояс, например <code>2026-12-31T18:00:00+0300</code>.
 rule-content-choice = { $channel } отправляет текст или картинку, но не то и другое сразу: уберите одно из них (✏️ Текст или 🖼 Картинка с -).
 
 ## Карточки статуса
@@ -250,8 +289,8 @@ status-title = <b>{ $channels }</b> → { $phone }
 status-mtnum = 🆔 mtNum <code>{ $mt_num }</code>
 status-partner-id = 🔖 id <code>{ $partner_id }</code>
 status-submitting = ⏳ Отправляю на платформу…
-status-failed = ❌ Не отправлено: { $error }
-status-unknown = ❓ <b>Исход неизвестен: сообщение может быть у платформы.</b> Её ответ потерялся ({ $error }); это не отказ.
+status-failed = ❌ Не отправлено: <code>{ $error }</code>
+status-unknown = ❓ <b>Исход неизвестен: сообщение может быть у платформы.</b> Её ответ потерялся (<code>{ $error }</code>); это не отказ.
 status-unknown-settles-report = Выяснится само, когда придёт отчёт о доставке с этим id. У аккаунта нет контроля дублей: повторная отправка может дойти до абонента дважды.
 status-unknown-settles-report-retry = Выяснится само, когда придёт отчёт о доставке с этим id. У аккаунта есть контроль дублей: повторный запрос с тем же id дважды не отправит.
 status-unknown-settles-legacy = Бот спросит платформу ещё раз с этим id, как только позволит её правило одной минуты; один id платформа дважды не отправляет.
@@ -307,8 +346,14 @@ command-status = История отправки: /status mtNum
 command-history = Последние отправки
 command-trace = Всё, что уходило на номер: /trace телефон
 command-cancel = Сбросить текущую форму
-command-lang = Язык
+command-lang = Язык: /lang ru или /lang en
+command-tz = Часовой пояс: /tz Europe/Moscow
 command-help = Что я умею
+command-operators = Кто пользуется ботом
+command-grant = Дать роль: /grant id [роль]
+command-revoke = Отозвать доступ: /revoke id
+command-invite = Ссылка-приглашение: /invite [роль]
+command-invites = Открытые приглашения
 
 ## /status, /history, /trace
 
@@ -336,7 +381,7 @@ answer-more-lines = … и ещё { $count ->
 
 operators-title = <b>Операторы ({ $count }):</b>
 operators-line = { $name } · <code>{ $user_id }</code> · { $role }
-grant-usage = Пишите так: <code>/grant 123456789 operator</code> (роли: admin, operator, viewer).
+grant-usage = Пишите так: <code>/grant 123456789 operator</code> (роли: <code>admin</code>, <code>operator</code>, <code>viewer</code>).
 grant-self = Свою роль менять нельзя.
 granted = Готово: <code>{ $user_id }</code> теперь { $role }.
 revoke-usage = Пишите так: <code>/revoke 123456789</code>.
@@ -344,7 +389,7 @@ revoke-self = Себя отозвать нельзя.
 revoke-bootstrap = <code>{ $user_id }</code> — администратор из ADMIN_IDS; уберите его там.
 revoked = Готово: у <code>{ $user_id }</code> больше нет доступа.
 revoke-unknown = <code>{ $user_id }</code> не является активным оператором.
-invite-usage = Пишите так: <code>/invite</code> или <code>/invite viewer</code> (роли: admin, operator, viewer).
+invite-usage = Пишите так: <code>/invite</code> или <code>/invite viewer</code> (роли: <code>admin</code>, <code>operator</code>, <code>viewer</code>).
 invite-created = Одноразовое приглашение ({ $role }), действует { $hours } ч:
     { $link }
     Открытые приглашения (отменить): /invites
@@ -354,7 +399,7 @@ invites-empty = Открытых приглашений нет.
 button-cancel-invite = ✖ #{ $id }
 invite-cancel-done = Приглашение #{ $id } отменено.
 invite-cancel-gone = Приглашение #{ $id } уже использовано или отменено.
-rule-extra-param = extraParam пишется как имя=значение,имя=значение: { $reason }.
+rule-extra-param = <code>extraParam</code> пишется как <code>имя=значение,имя=значение</code> (запятая внутри значения удваивается).
 rule-notify-url = Адрес для отчётов: от 1 до { $limit } символов.
 rule-ttl-unit-without-ttl = Единица времени жизни указана без самого времени жизни.
 
@@ -382,9 +427,13 @@ rule-legacy-viber-lifetime = API { $api } принимает срок жизни
 rule-button-incomplete = Кнопке нужны и надпись, и ссылка.
 rule-image-without-button = В этом API картинка Viber отправляется только с кнопкой: добавьте её.
 rule-template-required = В этом API VK уходит только по шаблону, согласованному с VK: укажите его номер (🧩).
-rule-template-data = templateData: объект JSON из имён и значений-строк или чисел, например {"{"}"Name": "Иван"{"}"}.
-rule-time-send = Время отправки пишется как ГГГГ-ММ-ДД чч:мм, например 2026-12-31 18:00.
-rule-json-xml-only = { $fields }: через GET не передать, это есть только в JSON и XML. Уберите или выберите аккаунт legacy-json или legacy-xml.
+rule-template-data = templateData: объект JSON из имён и значений-строк или чисел, например <code>{"{"}"Name": "Иван"{"}"}</code>.
+rule-time-send = Время отправки пишется как ГГГГ-ММ-ДД чч:мм, например <code>2026-12-31 18:00</code>.
+rule-json-xml-only = { $at ->
+        [name_delivery] Название рассылки
+        [time_send] Время отправки
+       *[other] <code>{ $fields }</code>
+    }: через GET не передать, это есть только в JSON и XML. Уберите или выберите аккаунт legacy-json или legacy-xml.
 rule-no-channel = Не выбран ни один канал.
 rule-priority = Приоритет канала: 0 (не отправлять) или от { $min } до { $max }, а указано { $value }.
 rule-client-id-message = client_id_message: число, своё для каждого телефона.

@@ -110,6 +110,35 @@ async def test_lifetime_presets_stay_within_the_channel_rules(desk: Desk) -> Non
     assert "Lifetime: 5 min" in admin.chat.message(card.message_id).text
 
 
+async def test_a_russian_form_card_words_lifetimes_in_russian(desk: Desk) -> None:
+    await desk.grant(2002, "operator")
+    olga = desk.user(2002, "Оля", language="ru")
+    card = (await olga.send_and_wait("/sms +79001234560 Ваш код 1234"))[-1]
+
+    await olga.click_and_wait("⏱", card)
+    presets = olga.chat.message(card.message_id).button_texts
+    await olga.click_and_wait("1 ч", card)
+    chosen = olga.chat.message(card.message_id).text
+
+    assert presets == [
+        "по умолчанию аккаунта", "1 мин", "2 мин", "5 мин", "30 мин", "1 ч", "6 ч", "1 сут",
+        "2 сут",
+    ]  # fmt: skip
+    assert "⏱ Время жизни: 1 ч" in chosen
+
+
+async def test_an_operators_text_of_4500_characters_is_shown_not_lost(desk: Desk) -> None:
+    await desk.grant(2002, "operator")
+    olga = desk.user(2002, "Оля", language="ru")
+    text = "&<" * 2250  # escaped, it is twice as long again
+
+    card = (await olga.send_and_wait(f"/sms +79001234560 {text}"))[-1]
+
+    assert "{???}" not in card.text
+    assert "💬 " + text[:1000] in card.text
+    assert "SMS: в тексте 4500 символов, а можно не больше 2000." in card.text
+
+
 async def test_cascade_preset_and_the_read_rule(desk: Desk) -> None:
     admin = desk.admin
     await admin.send_and_wait("/cascade")

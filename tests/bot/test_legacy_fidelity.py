@@ -188,7 +188,7 @@ async def test_get_cannot_carry_a_send_time_and_says_so(
         refused = await admin.click_and_wait("✅", form)
 
     assert "Account: get" in switched
-    assert "time_send cannot be sent over GET: only JSON and XML carry it" in switched
+    assert "The send time cannot be sent over GET: only JSON and XML carry it" in switched
     assert refused.show_alert
     assert sandbox.legacy.received == []
 

@@ -118,4 +118,9 @@ async def test_a_telegram_link_that_is_no_url_is_refused_in_the_operators_words(
         assert "must start with" not in form.text
         refused = await user.click_and_wait("✅", form)
         assert refused.show_alert
+        # An alert has no parse mode: the words, not the card's markup.
+        assert refused.text is not None
+        assert refused.text.startswith(expected)
+        assert "<" not in refused.text
+        assert "&lt;" not in refused.text
     assert not desk.sandbox.received
