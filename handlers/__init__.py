@@ -5,7 +5,8 @@
     ├── viewers         role admin, operator or viewer
     ├── senders         role admin or operator: the form card, /sms, /flashcall, /send, /cascade
     ├── admins          role admin
-    └── fallback        included last: unknown commands, stale buttons
+    └── fallback        included last: typos, refused commands, a number typed alone,
+                        stale buttons
 
 People who are not operators never get this far: the access middleware answers them.
 """

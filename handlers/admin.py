@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -51,6 +54,7 @@ async def grant(
     command: CommandObject,
     operator: Operator,
     access: AccessService,
+    bot: Bot,
     t: Translator,
 ) -> None:
     args = (command.args or "").split()
@@ -62,10 +66,20 @@ async def grant(
     if user_id == operator.user_id:
         await message.answer(t("grant-self"))
         return
-    granted = await access.grant(operator, user_id, role)
+    granted = await access.grant(operator, user_id, role, await _telegram_name(bot, user_id))
     await message.answer(
         t("granted", user_id=str(granted.user_id), role=t("role-" + granted.role.value))
     )
+
+
+async def _telegram_name(bot: Bot, user_id: int) -> str | None:
+    """The name Telegram shows for a person, if they ever wrote to the bot (their private
+    chat with it exists); else None, and the name is learnt when they first write."""
+    with contextlib.suppress(TelegramAPIError):
+        chat = await bot.get_chat(user_id)
+        name = " ".join(part for part in (chat.first_name, chat.last_name) if part)
+        return name or None
+    return None
 
 
 async def revoke(

@@ -22,17 +22,27 @@ from bot.sending.cascades import (
     edit_chain,
 )
 from bot.sending.drafts import Draft, StepDraft
-from bot.sending.form_state import load_draft, save_draft
+from bot.sending.form_state import load_draft
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm
 from bot.telegram.keyboards import choice_keyboard
-from bot.telegram.replies import close_form, read_phone, show_form, update_form
+from bot.telegram.replies import (
+    ask,
+    close_form,
+    offer_recent_numbers,
+    read_phone,
+    recent_number_chosen,
+    show_form,
+    update_form,
+)
 from bot.ui.cards import chain_label, form_button
 from bot.ui.i18n import Translator
+from bot.ui.lookups import SendViews
 from bot.ui.refusals import refusal_text
 from provider.channels import CHANNEL_RULES, MessageType
+from storage import Operator
 
 BUILDER = "builder"
 PRESET_KEY = "preset"
@@ -44,19 +54,24 @@ class CascadeFlow(StatesGroup):
     text = State()
 
 
-async def start(message: Message, state: FSMContext, platform: Platform, t: Translator) -> None:
+async def start(
+    message: Message, state: FSMContext, operator: Operator, platform: Platform, t: Translator
+) -> None:
     await close_form(message.bot, message.chat.id, state)
     draft = Draft(
-        kind="cascade", account=platform.default.name, steps=[StepDraft(channel=MessageType.SMS)]
+        kind="cascade",
+        account=platform.default.name,
+        steps=[StepDraft(channel=MessageType.SMS)],
+        author=operator.user_id,
     )
-    await save_draft(state, draft)
     await state.set_state(CascadeFlow.preset)
+    # A preset is chosen by its place in PRESETS: its name could outgrow callback data.
     choices = [
-        (chain_label(channels), form_button(draft, FormAction.PRESET, name))
-        for name, channels in PRESETS.items()
+        (chain_label(channels), form_button(draft, FormAction.PRESET, str(index)))
+        for index, channels in enumerate(PRESETS.values())
     ]
     choices.append((t("cascade-builder"), form_button(draft, FormAction.PRESET, BUILDER)))
-    await message.answer(t("cascade-choose"), reply_markup=choice_keyboard(choices, width=1))
+    await ask(message, draft, state, t("cascade-choose"), choice_keyboard(choices, width=1))
 
 
 async def preset_chosen(
@@ -64,11 +79,13 @@ async def preset_chosen(
     draft: Draft,
     callback_data: FormCallback,
     state: FSMContext,
+    operator: Operator,
     platform: Platform,
+    views: SendViews,
     t: Translator,
 ) -> None:
-    name = callback_data.value
-    if (name not in PRESETS and name != BUILDER) or not isinstance(query.message, Message):
+    name = _preset_name(callback_data.value)
+    if name is None or not isinstance(query.message, Message):
         await query.answer(t("form-stale"), show_alert=True)
         return
     if name in PRESETS:
@@ -79,11 +96,34 @@ async def preset_chosen(
                 refusal_text("/cascade", platform, PRESETS[name], t)[:190], show_alert=True
             )
             return
-        await save_draft(state, draft.model_copy(update={"account": account.name}))
+        draft = draft.model_copy(update={"account": account.name})
     await query.answer()
     await state.update_data({PRESET_KEY: name})
     await state.set_state(CascadeFlow.phone)
-    await query.message.answer(t("cascade-ask-phone"))
+    choices = await offer_recent_numbers(query.message, draft, state, operator, views)
+    keyboard = choice_keyboard(choices, width=1) if choices else None
+    await ask(query.message, draft, state, t("cascade-ask-phone"), keyboard)
+
+
+def _preset_name(value: str) -> str | None:
+    """The preset a button names (by its place in PRESETS), BUILDER, or None."""
+    if value == BUILDER:
+        return BUILDER
+    names = list(PRESETS)
+    index = int(value) if value.isdigit() else -1
+    return names[index] if 0 <= index < len(names) else None
+
+
+async def recent_phone_chosen(
+    query: CallbackQuery,
+    draft: Draft,
+    callback_data: FormCallback,
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    chosen = await recent_number_chosen(query, draft, callback_data, state, t)
+    if chosen is not None and isinstance(query.message, Message):
+        await _ask_text(query.message, chosen, state, t)
 
 
 async def phone_typed(
@@ -96,9 +136,15 @@ async def phone_typed(
     phone = await read_phone(message, t, sending.default_region)
     if phone is None:
         return
-    await save_draft(state, draft.with_phone(phone))
+    await _ask_text(message, draft.with_phone(phone), state, t)
+
+
+async def _ask_text(message: Message, draft: Draft, state: FSMContext, t: Translator) -> None:
+    """The chain's text; a chain with a FlashingCall is told what its call makes of it."""
+    preset = PRESETS.get(str((await state.get_data()).get(PRESET_KEY, BUILDER)), ())
     await state.set_state(CascadeFlow.text)
-    await message.answer(t("cascade-ask-text"))
+    key = "cascade-ask-text-flashcall" if MessageType.FLASHINGCALL in preset else "cascade-ask-text"
+    await ask(message, draft, state, t(key))
 
 
 async def text_typed(
@@ -175,8 +221,16 @@ def create_router() -> Router:
         FormCallback.filter(F.action == FormAction.PRESET),
         ActiveForm(),
     )
-    router.message.register(phone_typed, CascadeFlow.phone, F.text)
-    router.message.register(text_typed, CascadeFlow.text, F.text)
+    router.callback_query.register(
+        recent_phone_chosen,
+        CascadeFlow.phone,
+        FormCallback.filter(F.action == FormAction.PHONE),
+        ActiveForm(),
+    )
+    # A command is never a step's answer: it is a command (a new form replaces this one).
+    typed = (F.text, ~F.text.startswith("/"))
+    router.message.register(phone_typed, CascadeFlow.phone, *typed)
+    router.message.register(text_typed, CascadeFlow.text, *typed)
     router.callback_query.register(
         builder_edit, FormCallback.filter(F.action == FormAction.STEP), ActiveForm()
     )

@@ -10,8 +10,9 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.people.access import AccessService
+from bot.people.access import SENDING_ROLES, AccessService
 from bot.people.languages import Languages
+from bot.sending.form_state import DRAFT_KEY
 from bot.telegram.callbacks import LanguageCallback
 from bot.telegram.commands import CommandMenus
 from bot.telegram.keyboards import choice_keyboard
@@ -19,7 +20,21 @@ from bot.telegram.limits import cut_plain
 from bot.telegram.replies import close_form
 from bot.ui.i18n import LANGUAGES, Html, Translator
 from bot.ui.timefmt import find_zone, similar_zones
-from storage import InviteRejection, Operator
+from storage import InviteRejection, Operator, Role
+
+
+def help_text(role: Role, t: Translator) -> str:
+    """What this role may do, and only that: a viewer is not told of commands it would be
+    refused, an admin is told of the admin commands."""
+    parts = [t("help-intro")]
+    if role in SENDING_ROLES:
+        parts.append(t("help-sending"))
+    parts.append(t("help-viewing"))
+    parts.append(t("help-common"))
+    if role is Role.ADMIN:
+        parts.append(t("help-admin"))
+    return "\n\n".join(parts)
+
 
 TYPED_ZONE_SHOWN = 64
 """Characters of an unknown zone quoted back; the longest zone name has 32."""
@@ -43,22 +58,22 @@ async def start_with_invite(
         await message.answer(t("invite-" + result.value.replace("_", "-"), user_id=str(user.id)))
         return
     await message.answer(t("invite-welcome", role=t("role-" + result.role.value)))
-    await message.answer(t("help"))
+    await message.answer(help_text(result.role, t))
 
 
 async def start(message: Message, operator: Operator, menus: CommandMenus, t: Translator) -> None:
     # Telegram keeps no menu for a chat the person never opened: now it exists.
     menus.refresh(operator.user_id)
     await message.answer(t("start", role=t("role-" + operator.role.value)))
-    await message.answer(t("help"))
+    await message.answer(help_text(operator.role, t))
 
 
-async def help_(message: Message, t: Translator) -> None:
-    await message.answer(t("help"))
+async def help_(message: Message, operator: Operator, t: Translator) -> None:
+    await message.answer(help_text(operator.role, t))
 
 
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
-    had_form = await state.get_state() is not None or bool(await state.get_data())
+    had_form = await state.get_state() is not None or DRAFT_KEY in await state.get_data()
     await close_form(message.bot, message.chat.id, state)
     await message.answer(t("cancelled") if had_form else t("nothing-to-cancel"))
 

@@ -12,22 +12,26 @@ from bot.sending.drafts import Draft, StepDraft, content_from_text
 from bot.sending.extras import parse_app_user
 from bot.sending.field_errors import FieldError
 from bot.sending.fields import apply_field
-from bot.sending.form_state import load_draft, save_draft
+from bot.sending.form_state import load_draft
 from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.filters import ActiveForm
 from bot.telegram.keyboards import choice_keyboard
-from bot.telegram.replies import close_form, is_private, read_phone, show_form
+from bot.telegram.replies import (
+    ask,
+    close_form,
+    offer_recent_numbers,
+    read_phone,
+    recent_number_chosen,
+    show_form,
+)
 from bot.ui.cards import form_button
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.channels import CHANNEL_RULES, MessageType
-from provider.phone import format_international, mask_phone
 from storage import Operator
 
-RECENT_KEY = "recent"
-RECENT_SHOWN = 4
 ONE_TAP_CHANNELS = tuple(t for t in MessageType if t is not MessageType.FLASHINGCALL)
 """FlashingCall has its own command: its code is not free text."""
 
@@ -57,12 +61,16 @@ def _picked(callback_data: FormCallback, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-async def start(message: Message, state: FSMContext, platform: Platform, t: Translator) -> None:
+async def start(
+    message: Message, state: FSMContext, operator: Operator, platform: Platform, t: Translator
+) -> None:
     await close_form(message.bot, message.chat.id, state)
     draft = Draft(
-        kind="send", account=platform.default.name, steps=[StepDraft(channel=MessageType.SMS)]
+        kind="send",
+        account=platform.default.name,
+        steps=[StepDraft(channel=MessageType.SMS)],
+        author=operator.user_id,
     )
-    await save_draft(state, draft)
     if platform.several:
         await state.set_state(SendFlow.account)
         accounts = [
@@ -70,7 +78,7 @@ async def start(message: Message, state: FSMContext, platform: Platform, t: Tran
             for index, account in enumerate(platform.accounts)
         ]
         keyboard = choice_keyboard(accounts, width=2)
-        await message.answer(t("send-choose-account"), reply_markup=keyboard)
+        await ask(message, draft, state, t("send-choose-account"), keyboard)
         return
     await _ask_channel(message, draft, state, platform, t)
 
@@ -96,7 +104,6 @@ async def account_chosen(
 async def _ask_channel(
     message: Message, draft: Draft, state: FSMContext, platform: Platform, t: Translator
 ) -> None:
-    await save_draft(state, draft)
     await state.set_state(SendFlow.channel)
     channels = [
         (CHANNEL_RULES[channel].label, _choice(draft, FormAction.CHANNEL, channel.value))
@@ -104,7 +111,7 @@ async def _ask_channel(
         if channel in ONE_TAP_CHANNELS
     ]
     keyboard = choice_keyboard(channels, width=3)
-    await message.answer(t("send-choose-channel"), reply_markup=keyboard)
+    await ask(message, draft, state, t("send-choose-channel"), keyboard)
 
 
 async def channel_chosen(
@@ -128,24 +135,15 @@ async def channel_chosen(
         return
     await query.answer()
     draft = draft.model_copy(update={"steps": [StepDraft(channel=channel)]})
-    await save_draft(state, draft)
     await state.set_state(SendFlow.phone)
-    recent = await views.recent_numbers(operator, count=RECENT_SHOWN)
-    await state.update_data({RECENT_KEY: recent})
-    # In a group every member reads the buttons: the numbers masked.
-    shown = format_international if is_private(query.message) else mask_phone
-    numbers = [
-        (shown(number), _choice(draft, FormAction.PHONE, str(index)))
-        for index, number in enumerate(recent)
-    ]
+    choices = await offer_recent_numbers(query.message, draft, state, operator, views)
     prompt = t("send-ask-phone", channel=CHANNEL_RULES[channel].label)
     if channel is MessageType.PUSH:
         # The platform's Push page: destAddr is required only without externalUserId.
-        numbers.append((t("button-app-user"), _choice(draft, FormAction.PHONE, APP_USER_CHOICE)))
+        choices.append((t("button-app-user"), _choice(draft, FormAction.PHONE, APP_USER_CHOICE)))
         prompt = t("send-ask-phone-push")
-    await query.message.answer(
-        prompt, reply_markup=choice_keyboard(numbers, width=1) if numbers else None
-    )
+    keyboard = choice_keyboard(choices, width=1) if choices else None
+    await ask(query.message, draft, state, prompt, keyboard)
 
 
 async def recent_phone_chosen(
@@ -157,20 +155,14 @@ async def recent_phone_chosen(
     sending: SendService,
     t: Translator,
 ) -> None:
-    recent = list((await state.get_data()).get(RECENT_KEY, []))
     if callback_data.value == APP_USER_CHOICE and isinstance(query.message, Message):
         await query.answer()
         await state.set_state(SendFlow.app_user)
-        await query.message.answer(t("send-ask-app-user"))
+        await ask(query.message, draft, state, t("send-ask-app-user"))
         return
-    index = _picked(callback_data, len(recent))
-    if index is None or not isinstance(query.message, Message):
-        await query.answer(t("form-stale"), show_alert=True)
-        return
-    await query.answer()
-    # A number sent to before: no doubt about how to read it.
-    draft = draft.model_copy(update={"phone": str(recent[index]), "phone_doubts": []})
-    await _after_phone(query.message, draft, state, platform, sending, t)
+    chosen = await recent_number_chosen(query, draft, callback_data, state, t)
+    if chosen is not None and isinstance(query.message, Message):
+        await _after_phone(query.message, chosen, state, platform, sending, t)
 
 
 async def phone_typed(
@@ -249,14 +241,13 @@ async def _after_phone(
     draft = draft.model_copy(
         update={"steps": [draft.first.model_copy(update={"sender": default_sender})]}
     )
-    await save_draft(state, draft)
     if _takes_sender(account, channel) and len(senders) > 1:
         await state.set_state(SendFlow.sender)
         choices = [
             (sender, _choice(draft, FormAction.PICK_SENDER, str(index)))
             for index, sender in enumerate(senders)
         ]
-        await message.answer(t("send-ask-sender"), reply_markup=choice_keyboard(choices, width=2))
+        await ask(message, draft, state, t("send-ask-sender"), choice_keyboard(choices, width=2))
         return
     await _ask_content(message, draft, state, platform, t)
 
@@ -283,7 +274,6 @@ async def sender_chosen(
     await query.answer()
     step = draft.first.model_copy(update={"sender": senders[index]})
     draft = draft.model_copy(update={"steps": [step]})
-    await save_draft(state, draft)
     await _ask_content(query.message, draft, state, platform, t)
 
 
@@ -292,9 +282,9 @@ async def _ask_content(
 ) -> None:
     await state.set_state(SendFlow.content)
     if _by_template(draft, platform):
-        await message.answer(t("send-ask-content-vk-template"))
+        await ask(message, draft, state, t("send-ask-content-vk-template"))
         return
-    await message.answer(t("send-ask-content-" + draft.first.channel.value.lower()))
+    await ask(message, draft, state, t("send-ask-content-" + draft.first.channel.value.lower()))
 
 
 def _by_template(draft: Draft, platform: Platform) -> bool:
@@ -339,7 +329,9 @@ def create_router() -> Router:
         router.callback_query.register(
             handler, step, FormCallback.filter(F.action == action), ActiveForm()
         )
-    router.message.register(phone_typed, SendFlow.phone, F.text)
-    router.message.register(app_user_typed, SendFlow.app_user, F.text)
-    router.message.register(content_typed, SendFlow.content, F.text)
+    # A command is never a step's answer: it is a command (a new form replaces this one).
+    typed = (F.text, ~F.text.startswith("/"))
+    router.message.register(phone_typed, SendFlow.phone, *typed)
+    router.message.register(app_user_typed, SendFlow.app_user, *typed)
+    router.message.register(content_typed, SendFlow.content, *typed)
     return router

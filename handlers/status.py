@@ -8,29 +8,39 @@ from datetime import UTC, datetime
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.people.access import SENDING_ROLES
 from bot.sending.platform import Platform
 from bot.sending.service import SendService, UnsafeResendError
-from bot.telegram.callbacks import CardAction, CardCallback, HistoryCallback
+from bot.sending.stored import flashcall_codes
+from bot.telegram.callbacks import (
+    CardAction,
+    CardCallback,
+    HistoryCallback,
+    NumberAction,
+    NumberCallback,
+)
 from bot.telegram.keyboards import Choice, choice_keyboard
-from bot.telegram.limits import answer_in_parts
-from bot.telegram.replies import close_form, edit_card, show_form
-from bot.ui.cards import chain_label, recipient_label, repeat_warning_card
+from bot.telegram.limits import answer_in_parts, plain_text
+from bot.telegram.replies import close_form, edit_card, show_form, typed_number
+from bot.ui.cards import Card, chain_label, recipient_label, repeat_warning_card
 from bot.ui.i18n import Translator
-from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, SendViews, parse_period
+from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, Period, SendViews, parse_period
 from provider.legacy.errors import TooSoonError
 from provider.phone import PhoneNumberError, mask_phone, parse_phone
-from storage import Operator, Role, Send, SendState
+from storage import Operator, Send, SendState
 
 
-def _open(send: Send, text: str) -> Choice:
-    return text, CardCallback(send_id=send.id, action=CardAction.OPEN)
+def _open(send: Send) -> Choice:
+    """The button that opens a send's card: its id, channels and code (a FlashingCall's
+    code is what the operator compares with the phone's screen)."""
+    label = " ".join([f"#{send.id}", chain_label(send.steps), *flashcall_codes(send.request)])
+    return label, CardCallback(send_id=send.id, action=CardAction.OPEN)
 
 
 def _line(send: Send, t: Translator, views: SendViews) -> str:
-    return t(
+    line = t(
         "history-line",
         id=str(send.id),
         time=t.times.day(send.created_at),
@@ -38,6 +48,8 @@ def _line(send: Send, t: Translator, views: SendViews) -> str:
         phone=recipient_label(send, t),
         status=send.status or send.state.value,
     )
+    codes = flashcall_codes(send.request)
+    return line + (" · " + t("history-code", code=", ".join(codes)) if codes else "")
 
 
 async def status(
@@ -87,48 +99,60 @@ async def status(
 
 
 async def history(message: Message, operator: Operator, views: SendViews, t: Translator) -> None:
-    await _history_page(
-        message, operator, views, t, everyone=operator.role is Role.ADMIN, before=None
-    )
+    """The team's recent sends: every role sees every send (/status and /trace show any
+    send to anyone, and a viewer sends nothing of their own); senders may narrow it to
+    their own."""
+    text, keyboard = await _history_page(operator, views, t, everyone=True)
+    await message.answer(text, reply_markup=keyboard)
 
 
-async def history_more(
+async def history_page(
     query: CallbackQuery,
     callback_data: HistoryCallback,
     operator: Operator,
     views: SendViews,
     t: Translator,
 ) -> None:
+    """◀️ older, ▶️ newer, or everyone's / only mine: the same message, another page."""
     await query.answer()
-    if isinstance(query.message, Message):
-        everyone = callback_data.everyone and operator.role is Role.ADMIN
-        await _history_page(
-            query.message, operator, views, t, everyone=everyone, before=callback_data.before
-        )
+    if not isinstance(query.message, Message):
+        return
+    text, keyboard = await _history_page(
+        operator,
+        views,
+        t,
+        everyone=callback_data.everyone or operator.role not in SENDING_ROLES,
+        before=callback_data.before or None,
+        after=callback_data.after or None,
+    )
+    await query.message.edit_text(text, reply_markup=keyboard)
 
 
 async def _history_page(
-    message: Message,
     operator: Operator,
     views: SendViews,
     t: Translator,
     *,
     everyone: bool,
-    before: int | None,
-) -> None:
-    sends = await views.history(operator, everyone=everyone, before=before)
-    if not sends:
-        await message.answer(t("history-empty"))
-        return
-    choices = [_open(send, f"#{send.id} {chain_label(send.steps)}") for send in sends]
-    if len(sends) == HISTORY_PAGE:
-        older = HistoryCallback(everyone=everyone, before=sends[-1].id)
+    before: int | None = None,
+    after: int | None = None,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    page = await views.history(operator, everyone=everyone, before=before, after=after)
+    choices = [_open(send) for send in page.sends]
+    if page.older:
+        older = HistoryCallback(everyone=everyone, before=page.sends[-1].id)
         choices.append((t("history-older"), older))
+    if page.newer:
+        newer = HistoryCallback(everyone=everyone, after=page.sends[0].id)
+        choices.append((t("history-newer"), newer))
+    if operator.role in SENDING_ROLES:
+        toggle = "history-only-mine" if everyone else "history-everyone"
+        choices.append((t(toggle), HistoryCallback(everyone=not everyone)))
+    keyboard = choice_keyboard(choices, width=2) if choices else None
+    if not page.sends:
+        return t("history-empty"), keyboard
     title = t("history-title-all") if everyone else t("history-title")
-    await message.answer(
-        title + "\n" + "\n".join(_line(s, t, views) for s in sends),
-        reply_markup=choice_keyboard(choices, width=2),
-    )
+    return title + "\n" + "\n".join(_line(s, t, views) for s in page.sends), keyboard
 
 
 async def trace(
@@ -147,10 +171,31 @@ async def trace(
     except PhoneNumberError:
         await message.answer(t("trace-usage"))
         return
-    since = datetime.now(UTC) - period
-    sends, outside = await views.trace(phone.digits, since)
+    await _trace(message, phone.digits, period, views, t)
+
+
+async def trace_typed_number(
+    query: CallbackQuery,
+    state: FSMContext,
+    views: SendViews,
+    sending: SendService,
+    t: Translator,
+) -> None:
+    """🔎 under a number typed alone: its /trace, over the default period."""
+    phone = await typed_number(query, state, sending.default_region, t)
+    if phone is not None and isinstance(query.message, Message):
+        await _trace(query.message, phone.digits, DEFAULT_TRACE_PERIOD, views, t)
+
+
+async def _trace(
+    message: Message, digits: str, period: Period, views: SendViews, t: Translator
+) -> None:
+    since = datetime.now(UTC) - period.length
+    sends, outside = await views.trace(digits, since)
+    # Which period was searched, said every time: "nothing" means nothing in it.
+    searched = t("trace-period", amount=period.amount, unit=period.unit, since=t.times.day(since))
     if not sends and not outside:
-        await message.answer(t("trace-empty", phone=mask_phone(phone.digits)))
+        await message.answer(t("trace-empty", phone=mask_phone(digits)) + "\n" + searched)
         return
     lines = [_line(s, t, views) for s in sends]
     lines.extend(
@@ -164,11 +209,11 @@ async def trace(
         for r in outside
     )
     keyboard = choice_keyboard(
-        [_open(send, f"#{send.id}") for send in sends[:HISTORY_PAGE]], width=4
+        [(f"#{send.id}", _open(send)[1]) for send in sends[:HISTORY_PAGE]], width=4
     )
     await answer_in_parts(
         message,
-        t("trace-title", phone=mask_phone(phone.digits)) + "\n" + "\n".join(lines),
+        t("trace-title", phone=mask_phone(digits)) + "\n" + searched + "\n" + "\n".join(lines),
         t,
         reply_markup=keyboard if sends else None,
     )
@@ -188,12 +233,30 @@ async def open_or_refresh(
     if send is None or not isinstance(query.message, Message):
         await query.answer(t("button-stale"), show_alert=True)
         return
-    await query.answer()
     card = await views.card(send, operator, t)
     if callback_data.action is CardAction.OPEN:
+        await query.answer()
         await query.message.answer(card.text, reply_markup=card.keyboard)
+        return
+    # Every press is answered: a card that would not change says since when (and is not
+    # edited: Telegram refuses an edit to the same text and buttons).
+    if _shows(query.message, card) or not await edit_card(query, card):
+        since = t.times.clock(await views.last_news(send))
+        await query.answer(t("refresh-nothing-new", since=since))
     else:
-        await edit_card(query, card)
+        await query.answer(t("refresh-updated"))
+
+
+def _shows(message: Message, card: Card) -> bool:
+    """Whether `message` shows `card` already: the same text as read, the same buttons."""
+    same_text = (message.text or "").strip() == plain_text(card.text).strip()
+    return same_text and _buttons(message.reply_markup) == _buttons(card.keyboard)
+
+
+def _buttons(keyboard: InlineKeyboardMarkup | None) -> list[list[tuple[str, str | None]]]:
+    """A keyboard as Telegram compares it here: each row's texts and callback data."""
+    rows = keyboard.inline_keyboard if keyboard is not None else []
+    return [[(button.text, button.callback_data) for button in row] for row in rows]
 
 
 async def _may_send(query: CallbackQuery, operator: Operator, t: Translator) -> bool:
@@ -223,6 +286,8 @@ async def repeat(
     if not await _may_send(query, operator, t):
         return
     draft = sending.draft_again(send) if send is not None else None
+    if draft is not None:
+        draft = draft.model_copy(update={"author": operator.user_id})
     if send is None or draft is None or not isinstance(query.message, Message):
         await query.answer(t("button-stale"), show_alert=True)
         return
@@ -281,8 +346,11 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(status, Command("status"))
     router.message.register(history, Command("history"))
-    router.callback_query.register(history_more, HistoryCallback.filter())
+    router.callback_query.register(history_page, HistoryCallback.filter())
     router.message.register(trace, Command("trace"))
+    router.callback_query.register(
+        trace_typed_number, NumberCallback.filter(F.action == NumberAction.TRACE)
+    )
     router.callback_query.register(
         open_or_refresh, CardCallback.filter(F.action.in_({CardAction.OPEN, CardAction.REFRESH}))
     )

@@ -136,6 +136,15 @@ class OperatorRepository:
             await write_audit(self._db, tx, by, "operator.revoke", f"user:{user_id}", details)
             return True
 
+    async def set_display_name(self, user_id: int, display_name: str) -> None:
+        """The name Telegram shows for an operator, as last seen (not audited: it grants
+        nothing)."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE operators SET display_name = ? WHERE user_id = ?",
+                (display_name, user_id),
+            )
+
     async def get(self, user_id: int) -> Operator | None:
         """The row whether active or not; check ``.active`` before trusting the role."""
         row = await self._db.fetch_one("SELECT * FROM operators WHERE user_id = ?", (user_id,))

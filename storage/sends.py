@@ -307,14 +307,27 @@ class SendRepository:
         )
 
     async def recent_for_operator(
-        self, operator_id: int, *, limit: int = DEFAULT_PAGE_SIZE, before_id: int | None = None
+        self,
+        operator_id: int,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        before_id: int | None = None,
+        after_id: int | None = None,
     ) -> list[Send]:
-        """/history: newest first; pass the last send's id as ``before_id`` for the next page.
+        """/history: newest first; pass the last send's id as ``before_id`` for the next
+        (older) page, or a page's first id as ``after_id`` for the sends just newer than it.
 
         Keyset paging stays correct while new sends arrive (offsets would shift).
         """
-        # Two fixed statements rather than "(:before IS NULL OR id < :before)": SQLite
-        # plans before binding, and only the plain range lets the index skip older rows.
+        # Fixed statements rather than "(:before IS NULL OR id < :before)": SQLite plans
+        # before binding, and only the plain range lets the index skip the other rows.
+        if after_id is not None:
+            newer = await self._many(
+                "SELECT * FROM sends WHERE operator_id = :operator AND id > :after"
+                " ORDER BY id ASC LIMIT :limit",
+                {"operator": operator_id, "after": after_id, "limit": limit},
+            )
+            return newer[::-1]
         sql = (
             "SELECT * FROM sends WHERE operator_id = :operator ORDER BY id DESC LIMIT :limit"
             if before_id is None
@@ -324,8 +337,19 @@ class SendRepository:
         return await self._many(sql, {"operator": operator_id, "before": before_id, "limit": limit})
 
     async def recent_all(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, before_id: int | None = None
+        self,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        before_id: int | None = None,
+        after_id: int | None = None,
     ) -> list[Send]:
+        """Everyone's sends, newest first, paged as `recent_for_operator`."""
+        if after_id is not None:
+            newer = await self._many(
+                "SELECT * FROM sends WHERE id > :after ORDER BY id ASC LIMIT :limit",
+                {"after": after_id, "limit": limit},
+            )
+            return newer[::-1]
         sql = (
             "SELECT * FROM sends ORDER BY id DESC LIMIT :limit"
             if before_id is None

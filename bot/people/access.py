@@ -60,6 +60,12 @@ class AccessService:
         operator = await self._operators.get(user_id)
         return operator if operator is not None and operator.active else None
 
+    async def seen(self, operator: Operator, display_name: str) -> None:
+        """An operator wrote or pressed something: /operators lists them by the name
+        Telegram shows for them now (a /grant by id alone knew none)."""
+        if display_name and display_name != operator.display_name:
+            await self._operators.set_display_name(operator.user_id, display_name)
+
     async def grant(
         self, admin: Operator, user_id: int, role: Role, display_name: str | None = None
     ) -> Operator:

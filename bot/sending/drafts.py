@@ -205,7 +205,11 @@ class Draft(BaseModel):
     """Which drawing of the form card this is: each drawing carries the next one on its
     buttons, so a press on a card showing an older version acts on nothing."""
     card_message_id: int | None = None
-    """The message that shows the form card (one per form, edited in place)."""
+    """The message that shows the form card (one per form, edited in place); before the
+    card, the flow's question whose buttons are live (a new form takes them off)."""
+    author: int = 0
+    """The Telegram user whose form it is: in a group, another member's press on its
+    buttons is told whose form it is (0: not known)."""
 
     @property
     def first(self) -> StepDraft:

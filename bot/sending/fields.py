@@ -31,8 +31,10 @@ EDITABLE_FIELDS = (
     "template",
     "send-time",
     "delivery-name",
+    "sms-text",
 )
-"""What a ✏️ button on the form card may ask for (``text`` is the code of a FlashingCall)."""
+"""What a ✏️ button on the form card may ask for (``text`` is the code of a FlashingCall;
+``sms-text`` the text of its "SMS if no call")."""
 
 TTL_CANDIDATES = (
     30,
@@ -141,6 +143,8 @@ def apply_field(
         return _with_schedule(draft, value)
     if field in _EXTRA_FIELDS:
         return _EXTRA_FIELDS[field](draft, value)
+    if field == "sms-text":
+        return _with_fallback_text(draft, value)
     updates: dict[str, object]
     if field == "text" and draft.kind == "cascade":
         steps = [_cascade_text(s, value, voice_code=voice_code) for s in draft.steps]
@@ -176,6 +180,14 @@ def apply_field(
             update={"text": steps[1].text and _replace_code(steps[1].text, old, new)}
         )
     return draft.model_copy(update={"steps": steps})
+
+
+def _with_fallback_text(draft: Draft, value: str) -> Draft:
+    """A FlashingCall's "SMS if no call" with the operator's own text."""
+    if draft.kind not in ("flashcall", "voicecode") or len(draft.steps) < 2:
+        raise FieldError("form-stale")  # the fallback was switched off meanwhile
+    sms = draft.steps[1].model_copy(update={"text": value})
+    return draft.model_copy(update={"steps": [draft.first, sms, *draft.steps[2:]]})
 
 
 def _cascade_text(step: StepDraft, value: str, *, voice_code: bool) -> StepDraft:

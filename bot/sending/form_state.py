@@ -10,6 +10,10 @@ from bot.sending.drafts import Draft
 
 DRAFT_KEY = "draft"
 EDITING_KEY = "editing"
+RECENT_KEY = "recent"
+"""The recent numbers a flow's phone question offers as buttons (by index)."""
+TYPED_NUMBER_KEY = "typed_number"
+"""A number typed with no form open, waiting for the operator to say what to do with it."""
 
 
 class FormStates(StatesGroup):

@@ -39,7 +39,7 @@ from provider.errors import Outcome, ProviderAPIError, ProviderError, Unreadable
 from provider.legacy import LegacySendRequest
 from provider.legacy.errors import TooSoonError
 from provider.logs import log_event
-from provider.request import SendRequest
+from provider.request import MASK, SendRequest
 from storage import (
     ApiFamily,
     AuditRepository,
@@ -142,9 +142,18 @@ class SendService:
         return request
 
     def preview(self, draft: Draft) -> dict[str, object]:
-        """The body the account's API would receive (password masked); ValidationError
-        if the draft is broken. For the form card's JSON preview."""
-        return _stored(self.build(draft))
+        """The body the account's API would receive, its login included and its password
+        masked (the client adds both when it sends); ValidationError if the draft is
+        broken. For the form card's JSON preview: the request as it goes.
+
+        A legacy account's message is shown as its JSON transport carries it, in a list
+        beside the credentials (GET and XML carry the same fields in their own shapes)."""
+        account = self._platform.get(draft.account)
+        body = _stored(self.build(draft))
+        credentials: dict[str, object] = {"login": account.config.login, "password": MASK}
+        if account.is_legacy:
+            return {**credentials, "message": [body]}
+        return {**credentials, **body}
 
     def validate(self, draft: Draft) -> ValidationError | None:
         try:

@@ -3,8 +3,10 @@
 A form's buttons carry the form's random id and the version of the form they were drawn
 with: pressing a button of an older form (after a restart, or after the flow moved on), or
 of a card that shows another version of the form, acts on nothing and is answered
-politely. A status card's buttons carry the send's row id; the handler checks the presser
-may act on it.
+politely. They also carry who the form is for and what started it, so that the answer to
+such a press says whose form it is (in a group) or which command starts a new one. A
+status card's buttons carry the send's row id; the handler checks the presser may act on
+it.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class FormAction(StrEnum):
     PHONE = "phone"
     """value: index of a recent number offered as a button."""
     PRESET = "preset"
-    """value: a cascade preset name."""
+    """value: a cascade preset's place in `PRESETS`, or ``builder``."""
     STEP = "step"
     """Cascade builder: value = add, add.<TYPE>, del.<n>, up.<n>, state.<n> (":" separates
     callback fields, so it cannot appear in a value)."""
@@ -48,12 +50,33 @@ class FormAction(StrEnum):
     not in it)."""
 
 
+FORM_KINDS: dict[str, str] = {
+    "send": "d",
+    "sms": "s",
+    "flashcall": "f",
+    "voicecode": "v",
+    "cascade": "c",
+}
+"""A form's kind (`Draft.kind`) in one letter: callback data has 64 bytes in all."""
+KINDS_BY_CODE = {code: kind for kind, code in FORM_KINDS.items()}
+
+
 class FormCallback(CallbackData, prefix="f"):
     form: str
     action: FormAction
     value: str = ""
     version: int = 0
     """The draft version the button was drawn with (`Draft.version`)."""
+    kind: str = ""
+    """The form's kind, in `FORM_KINDS`' letter: the command that starts such a form."""
+    author: int = 0
+    """The Telegram user the form is for (0: not known, a button drawn before this)."""
+
+    @property
+    def command(self) -> str | None:
+        """The command that starts a form like this one (``/sms``), if known."""
+        kind = KINDS_BY_CODE.get(self.kind)
+        return f"/{kind}" if kind else None
 
 
 class CardAction(StrEnum):
@@ -71,8 +94,25 @@ class CardCallback(CallbackData, prefix="c"):
 
 
 class HistoryCallback(CallbackData, prefix="h"):
+    """A page of /history: the sends older than `before`, or newer than `after` (neither:
+    the newest), everyone's or the presser's own."""
+
     everyone: bool
-    before: int
+    before: int = 0
+    after: int = 0
+
+
+class NumberAction(StrEnum):
+    SMS = "sms"
+    FLASHCALL = "flashcall"
+    TRACE = "trace"
+
+
+class NumberCallback(CallbackData, prefix="n"):
+    """What to do with a number typed alone (the number itself waits in the person's FSM
+    data, `bot.sending.form_state.TYPED_NUMBER_KEY`: buttons carry no data they act on)."""
+
+    action: NumberAction
 
 
 class InviteCallback(CallbackData, prefix="i"):

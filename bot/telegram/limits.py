@@ -34,7 +34,12 @@ _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 def visible_length(text: str) -> int:
     """The length Telegram counts for `text` sent as HTML."""
-    return utf16_length(html.unescape(_TAG.sub("", text)))
+    return utf16_length(plain_text(text))
+
+
+def plain_text(text: str) -> str:
+    """`text` (HTML) as the reader sees it: what Telegram gives back as a message's text."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def utf16_length(plain: str) -> int:

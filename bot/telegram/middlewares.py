@@ -63,6 +63,7 @@ class AccessMiddleware(BaseMiddleware):
         if operator is not None:
             assert user is not None
             await self._languages.seen(user.id, user.language_code)
+            await self._access.seen(operator, user.full_name)
             return await handler(event, data)
         if isinstance(event, Message) and _is_invite(event):
             return await handler(event, data)

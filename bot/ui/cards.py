@@ -27,8 +27,20 @@ from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
 from bot.sending.stored import app_user, flashcall_codes, rest_steps
 from bot.sending.voice import VOICE_CODE_LABEL
-from bot.telegram.callbacks import CardAction, CardCallback, FormAction, FormCallback
-from bot.telegram.limits import MESSAGE_LIMIT, cut_plain, fit_message, visible_length
+from bot.telegram.callbacks import (
+    FORM_KINDS,
+    CardAction,
+    CardCallback,
+    FormAction,
+    FormCallback,
+)
+from bot.telegram.limits import (
+    MESSAGE_LIMIT,
+    cut_plain,
+    fit_message,
+    utf16_length,
+    visible_length,
+)
 from bot.ui.i18n import Html, Translator
 from bot.ui.timefmt import TimeFormat, duration
 from bot.ui.violations import explain_violations
@@ -144,8 +156,11 @@ def form_card(
     private_chat: bool,
     region: str,
 ) -> Card:
-    # Within one message: the texts shown shorter while the card (with room for the JSON
-    # preview, when asked for) would not fit, then the preview cut to the room left.
+    # Within one message: the texts shown shorter while the card and the JSON preview (when
+    # asked for: the request whole, the texts in it too) would not fit, then the preview
+    # cut to the room left.
+    preview_text = json.dumps(preview, ensure_ascii=False, indent=1) if preview is not None else ""
+    preview_room = max(PREVIEW_ROOM, utf16_length(preview_text) + 2)  # and the blank line
     text_limit = FORM_TEXT_LIMIT
     while True:
         lines = _form_lines(
@@ -158,17 +173,16 @@ def form_card(
             region=region,
             text_limit=text_limit,
         )
-        wanted = visible_length("\n".join(lines)) + (PREVIEW_ROOM if preview is not None else 0)
+        wanted = visible_length("\n".join(lines)) + (preview_room if preview is not None else 0)
         if wanted <= MESSAGE_LIMIT or text_limit <= SHORTEST_TEXT_SHOWN:
             break
         text_limit //= 2
     if preview is not None:
-        text = json.dumps(preview, ensure_ascii=False, indent=1)
         room = MESSAGE_LIMIT - visible_length("\n".join(lines)) - 2  # the blank line before
         lines.append("")
         lines.append(
             '<pre><code class="language-json">'
-            f"{html.escape(cut_plain(text, max(room, 1)), quote=False)}</code></pre>"
+            f"{html.escape(cut_plain(preview_text, max(room, 1)), quote=False)}</code></pre>"
         )
     keyboard = _form_keyboard(
         draft, account, t, several_accounts=several_accounts, private_chat=private_chat
@@ -387,6 +401,10 @@ def _form_keyboard(
         if CHANNEL_RULES[step.channel].sender_allowed and len(account.senders) > 1:
             button(t("button-sender"), FormAction.SENDER)
             row += 1
+        if draft.kind in ("flashcall", "voicecode") and len(draft.steps) > 1:
+            # The "SMS if no call" is sent as the card shows it: its text is the operator's.
+            button(t("button-edit-sms-text"), FormAction.EDIT, "sms-text")
+            row += 1
     sizes.extend([2] * (row // 2) + ([1] if row % 2 else []))
     if draft.kind == "cascade":
         button(t("button-edit-text"), FormAction.EDIT, "text")
@@ -394,13 +412,22 @@ def _form_keyboard(
             button(t("button-edit-template"), FormAction.EDIT, "template")
         sizes.append(2 if legacy_vk else 1)
         for index, step in enumerate(draft.steps):
+            # Each button says what it does to which step (the card numbers the steps):
+            # move it up, remove it, and switch the state the previous step must miss.
             number = index + 1
             if index:
-                button(f"{number} ⬆️", FormAction.STEP, f"up.{index}")
-                state = step.resend_if_not.value if step.resend_if_not else ""
-                button(f"{number} ⇄ {state}", FormAction.STEP, f"state.{index}")
-            button(f"{number} ✖ {step.label}", FormAction.STEP, f"del.{index}")
-            sizes.append(3 if index else 1)
+                button(t("button-step-up", number=number), FormAction.STEP, f"up.{index}")
+            button(t("button-step-remove", number=number), FormAction.STEP, f"del.{index}")
+            sizes.append(2 if index else 1)
+            if index:
+                other = (
+                    CascadeState.DELIVERED
+                    if step.resend_if_not is CascadeState.READ
+                    else CascadeState.READ
+                )
+                switch = t("button-step-state", number=number, state=other.value)
+                button(switch, FormAction.STEP, f"state.{index}")
+                sizes.append(1)
         button(t("button-add-step"), FormAction.STEP, "add")
         sizes.append(1)
     if account.is_legacy and account.transport != "get":
@@ -429,7 +456,14 @@ def _form_keyboard(
 
 def form_button(draft: Draft, action: FormAction, value: str = "") -> FormCallback:
     """A button acting on this drawing of the form (its version)."""
-    return FormCallback(form=draft.form_id, action=action, value=value, version=draft.version)
+    return FormCallback(
+        form=draft.form_id,
+        action=action,
+        value=value,
+        version=draft.version,
+        kind=FORM_KINDS[draft.kind],
+        author=draft.author,
+    )
 
 
 # -- the status card -------------------------------------------------------------------
@@ -540,6 +574,12 @@ def _status_lines(
         if step.status is None and whole_only:
             lines.append(t("status-step-not-reported", number=number, channel=label))
             continue
+        reached = _chain_ended_before(step, by_position, plan)
+        if reached is not None:
+            lines.append(
+                t("status-step-not-needed", number=number, channel=label, state=reached.value)
+            )
+            continue
         lapse = _lapse(step, by_position, plan)
         if lapse is not None:
             state, ttl = lapse
@@ -568,6 +608,24 @@ def _step_label(step_type: str, *, voice_code: bool) -> str:
         return channel_label(step_type, voice_code=voice_code)
     except ValueError:  # a type the platform reported that we do not know
         return step_type
+
+
+def _chain_ended_before(
+    step: StepStatus, by_position: Mapping[int, StepStatus], plan: Sequence[CascadeStep]
+) -> CascadeState | None:
+    """For a cascade step never sent because the step before it got there (seed 000, line
+    11: the next link goes only when its state was not reached): that state; None for a
+    step that ran, or may still run. Not "waiting for a status" for ever."""
+    position = step.position
+    if step.status is not None or position is None or not 0 < position < len(plan):
+        return None
+    wanted = plan[position].resend_if_not
+    previous = by_position.get(position - 1)
+    if wanted is None or previous is None:
+        return None
+    # READ is DELIVERED too; DELIVERED is not READ (READ may still come, or the time run out).
+    enough = {CascadeState.DELIVERED: ("DELIVERED", "READ"), CascadeState.READ: ("READ",)}
+    return wanted if previous.status in enough[wanted] else None
 
 
 def _lapse(

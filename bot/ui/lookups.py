@@ -28,17 +28,32 @@ from storage import (
 HISTORY_PAGE = 8
 LARGEST_ROW_ID = 2**63 - 1
 """SQLite's largest integer: a larger ``#id`` names no send (and cannot even be asked)."""
-DEFAULT_TRACE_PERIOD = timedelta(hours=24)
 _PERIOD = re.compile(r"(\d{1,3})\s*([mhd])", re.IGNORECASE)
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 
 
-def parse_period(text: str) -> timedelta | None:
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A /trace period as the operator wrote it (``24h`` stays 24 hours, not a day)."""
+
+    amount: int
+    unit: str
+    """m, h or d."""
+
+    @property
+    def length(self) -> timedelta:
+        return self.amount * _UNITS[self.unit]
+
+
+DEFAULT_TRACE_PERIOD = Period(24, "h")
+
+
+def parse_period(text: str) -> Period | None:
     """``30m``, ``24h``, ``7d``; None if it is none of those."""
     match = _PERIOD.fullmatch(text.strip())
     if match is None or int(match[1]) == 0:
         return None
-    return int(match[1]) * _UNITS[match[2].lower()]
+    return Period(int(match[1]), match[2].lower())
 
 
 def _row_id(reference: str) -> int | None:
@@ -48,6 +63,16 @@ def _row_id(reference: str) -> int | None:
         return None
     value = int(digits)
     return value if value <= LARGEST_ROW_ID else None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    sends: list[Send]
+    """Newest first."""
+    older: bool
+    """Older sends than these exist."""
+    newer: bool
+    """Newer sends than these exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +136,12 @@ class SendViews:
         )
         return Card(fit_message(card.text), card.keyboard)
 
+    async def last_news(self, send: Send) -> datetime:
+        """When the card last had something new: its newest step status, else the send's
+        own last change (accepted, refused...)."""
+        times = [s.updated_at for s in await self._statuses.steps(send.id) if s.updated_at]
+        return max(times, default=send.updated_at)
+
     async def failure_reason(self, send: Send) -> str:
         """The error name of the step that failed last (``absent-subscriber``), the legacy
         API's error text for a step that ended in one, or ""."""
@@ -144,12 +175,32 @@ class SendViews:
         return numbers[:count]
 
     async def history(
-        self, operator: Operator, *, everyone: bool, before: int | None
-    ) -> list[Send]:
-        if everyone:
-            return await self._sends.recent_all(limit=HISTORY_PAGE, before_id=before)
-        return await self._sends.recent_for_operator(
-            operator.user_id, limit=HISTORY_PAGE, before_id=before
+        self,
+        operator: Operator,
+        *,
+        everyone: bool,
+        before: int | None = None,
+        after: int | None = None,
+    ) -> HistoryPage:
+        """A page of /history: the newest sends, those older than `before`, or those just
+        newer than `after` (the newest page when fewer than a page are newer)."""
+
+        async def page(**bounds: int | None) -> list[Send]:
+            if everyone:
+                return await self._sends.recent_all(limit=HISTORY_PAGE + 1, **bounds)
+            return await self._sends.recent_for_operator(
+                operator.user_id, limit=HISTORY_PAGE + 1, **bounds
+            )
+
+        if after is not None:
+            newer = await page(after_id=after)
+            if len(newer) > HISTORY_PAGE:  # newest first: the one over is the newest
+                return HistoryPage(newer[1:], older=True, newer=True)
+            before = None
+        sends = await page(before_id=before)
+        # Paged from `before`, the send at `before` itself is newer than this page.
+        return HistoryPage(
+            sends[:HISTORY_PAGE], older=len(sends) > HISTORY_PAGE, newer=before is not None
         )
 
     async def trace(self, phone: str, since: datetime) -> tuple[list[Send], list[OutsideReport]]:

@@ -2,19 +2,29 @@
 
 start = Hello! You are { $role } here.
 start-already = You are already on the team ({ $role }).
-help =
-    <b>Delivery desk</b>: send a test message and watch its status live.
-
+help-intro = <b>Delivery desk</b>: test messages through the platform, and their delivery statuses live.
+help-sending =
     /sms <i>phone text</i>: an SMS in one line
     /flashcall <i>phone [code or text]</i>: a FlashingCall with a 4-digit code (or your 4 or 6 digits, alone or in a text)
     /voicecode <i>phone [code]</i>: a VoiceCode, a call that reads 4 digits out (accounts that have it)
     /send: any channel, step by step
     /cascade: several channels in turn (Viber → SMS and others)
-    /status <i>mtNum or id</i>: the history of a send
-    /history: recent sends
-    /trace <i>phone</i>: everything sent to a number lately
     /cancel: drop the current form
+help-viewing =
+    /status <i>mtNum or id</i>: the history of a send
+    /history: recent sends, the whole team's
+    /trace <i>phone</i> [<code>24h</code> or <code>7d</code>]: everything sent to a number lately
+help-common =
+    /tz: your time zone for the times on cards
     /lang: language
+    /help: this list
+help-admin =
+    <b>Admins</b>
+    /operators: who may use the bot
+    /grant <i>id role</i>: give a person a role (<code>admin</code>, <code>operator</code>, <code>viewer</code>)
+    /revoke <i>id</i>: take their access away
+    /invite <i>[role]</i>: a one-time invite link
+    /invites: open invites, each with a button to cancel it
 access-refused =
     Sorry, this bot is for the support team only.
     Your Telegram id is <code>{ $user_id }</code>: send it to an admin to get access.
@@ -24,7 +34,14 @@ role-operator = operator
 role-viewer = viewer
 role-not-allowed = Your role ({ $role }) cannot do that. Ask an admin if you need it.
 unknown-command = I don't know that command. /help lists what I can do.
+unknown-command-suggest = I don't know that command. Did you mean { $command }? /help lists what I can do.
 no-form = Nothing is waiting for text now. Start with /send, /sms or /flashcall.
+flow-use-buttons = Pick one of the buttons above (or /cancel).
+number-what = 📱 { $phone }: what shall I do with this number?
+button-number-sms = ✉️ Send an SMS
+button-number-flashcall = 📞 Send a FlashingCall
+button-number-trace = 🔎 What went to it (/trace)
+number-stale = This button is no longer active: send the number again.
 cancelled = Cancelled. Nothing was sent.
 nothing-to-cancel = There is nothing to cancel.
 button-stale = This button is no longer active. Start again with /send.
@@ -92,6 +109,8 @@ form-schedule-subscriber-zone = 🕰 Times in the subscriber's time zone
 form-schedule-sender-zone = 🕰 Times in UTC+3 (the platform's default)
 form-problems = ⚠️ <b>Fix before sending:</b>
 form-stale = This form is no longer active (it was sent, cancelled or replaced). Start again with /send, /sms or /flashcall.
+form-stale-command = This form is no longer active (it was sent, cancelled or replaced). Start again with { $command }.
+form-someone-elses = This is { $name }'s form: only they can use its buttons.
 form-outdated-send = Nothing was sent: this card showed an older version of the form. Check the card as it is now and press ✅ again.
 form-outdated = This card showed an older version of the form; nothing was changed. Use the card as it is now.
 form-updated = ✔️ Changed on the card above: check it there and press ✅.
@@ -123,8 +142,14 @@ button-send-time = 📅 Send time
 button-delivery-name = 🏷 Delivery name
 button-json = { "{ }" } JSON
 button-fallback = ↪️ SMS if no call: { $state }
+button-edit-sms-text = ✏️ SMS text
 button-add-step = ➕ Add step
+button-step-up = ⬆️ Step { $number } up
+button-step-remove = ✖ Remove step { $number }
+button-step-state = ⇄ Step { $number }: if not { $state }
 button-refresh = 🔄 Refresh
+refresh-nothing-new = Nothing new since { $since }.
+refresh-updated = Updated.
 button-repeat = 🔁 Send again
 button-retry = ↩️ Ask again (same id)
 button-repeat-anyway = ⚠️ Send again anyway
@@ -132,6 +157,7 @@ button-confirm-phone = ✔️ Yes, { $country }
 
 prompt-phone = Send the phone number with the country code, e.g. +7 900 123-45-67 (a Push may go to an app user instead: <code>user:ID</code>).
 prompt-text = Send the new text.
+prompt-sms-text = Send the SMS's text: it goes when the call does not get through.
 prompt-code = Send the code, 4 or 6 digits, alone or in a text: <code>Your code 2268</code>.
 prompt-voice-code = Send the VoiceCode: 4 digits, the code alone.
 prompt-title = Send the push title.
@@ -191,7 +217,8 @@ send-ask-content-whatsapp = Send the WhatsApp text, or an image URL (https://…
 cascade-choose = Choose a cascade, or build your own:
 cascade-builder = 🛠 Build my own
 cascade-ask-phone = Send the phone number with the country code.
-cascade-ask-text = Send the text for the messages. A FlashingCall step takes it when it holds a 4- or 6-digit code (<code>Your code 2268</code>), else a random code.
+cascade-ask-text = Send the text for the messages.
+cascade-ask-text-flashcall = Send the text for the messages. A FlashingCall step takes it when it holds a 4- or 6-digit code (<code>Your code 2268</code>), else a random code.
 cascade-read-impossible = { $previous } never reports READ, so the next step can only wait for DELIVERED.
 
 ## Platform answers
@@ -302,6 +329,7 @@ status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
     { $reason }
 status-step-lapsed = { $number }. { $channel }: <b>{ $status }</b> · no { $state } within { $ttl } → next step { $time }
+status-step-not-needed = { $number }. { $channel }: — not sent: the step before it was { $state }
 status-ttl-default = the account's default lifetime
 status-app-user = app user { $user }
 
@@ -365,10 +393,19 @@ history-title = <b>Your recent sends:</b>
 history-title-all = <b>Recent sends (everyone):</b>
 history-line = #{ $id } { $time } · { $channels } → { $phone } · <b>{ $status }</b>
 history-empty = No sends yet.
+history-code = 🔢 <code>{ $code }</code>
 history-older = ◀️ Older
+history-newer = ▶️ Newer
+history-only-mine = 👤 Only mine
+history-everyone = 👥 Everyone's
 trace-usage = Write it like this: <code>/trace +7 900 123-45-67</code> (last 24 h) or <code>/trace +7 900 123-45-67 7d</code>.
 trace-empty = Nothing sent to { $phone } in that period, and no reports about it.
 trace-title = <b>Everything for { $phone }:</b>
+trace-period = 🕒 In the last { $amount } { $unit ->
+        [m] min
+        [d] d
+       *[h] h
+    }, since { $since }
 trace-outside-line = { $time } · mtNum { $mt_num } · { $channel } · { $status } (not sent by this bot)
 answer-more-lines = … and { $count ->
     [one] one more line

@@ -2,19 +2,29 @@
 
 start = Здравствуйте! Ваша роль: { $role }.
 start-already = Вы уже в команде ({ $role }).
-help =
-    <b>Пульт доставки</b>: отправьте тестовое сообщение и следите за статусом.
-
+help-intro = <b>Пульт доставки</b>: тестовые сообщения через платформу и их статусы доставки, вживую.
+help-sending =
     /sms <i>телефон текст</i>: SMS одной строкой
     /flashcall <i>телефон [код или текст]</i>: FlashingCall с 4-значным кодом (или свои 4 или 6 цифр, отдельно или в тексте)
     /voicecode <i>телефон [код]</i>: VoiceCode, звонок, в котором зачитывают 4 цифры (на аккаунтах, где он есть)
     /send: любой канал, по шагам
     /cascade: несколько каналов по очереди (Viber → SMS и другие)
-    /status <i>mtNum или id</i>: история отправки
-    /history: последние отправки
-    /trace <i>телефон</i>: всё, что недавно уходило на номер
     /cancel: сбросить текущую форму
+help-viewing =
+    /status <i>mtNum или id</i>: история отправки
+    /history: последние отправки всей команды
+    /trace <i>телефон</i> [<code>24h</code> или <code>7d</code>]: всё, что недавно уходило на номер
+help-common =
+    /tz: ваш часовой пояс для времени на карточках
     /lang: язык
+    /help: эта справка
+help-admin =
+    <b>Администраторам</b>
+    /operators: кто может пользоваться ботом
+    /grant <i>id роль</i>: дать человеку роль (<code>admin</code>, <code>operator</code>, <code>viewer</code>)
+    /revoke <i>id</i>: закрыть доступ
+    /invite <i>[роль]</i>: одноразовая ссылка-приглашение
+    /invites: открытые приглашения, у каждого кнопка отмены
 access-refused =
     Извините, этот бот только для команды поддержки.
     Ваш Telegram id: <code>{ $user_id }</code>. Передайте его администратору, чтобы получить доступ.
@@ -24,7 +34,14 @@ role-operator = оператор
 role-viewer = наблюдатель
 role-not-allowed = Ваша роль ({ $role }) этого не позволяет. Если нужно, обратитесь к администратору.
 unknown-command = Такой команды нет. /help покажет, что я умею.
+unknown-command-suggest = Такой команды нет. Может быть, { $command }? /help покажет, что я умею.
 no-form = Сейчас я не жду текста. Начните с /send, /sms или /flashcall.
+flow-use-buttons = Выберите одну из кнопок выше (или /cancel).
+number-what = 📱 { $phone }: что сделать с этим номером?
+button-number-sms = ✉️ Отправить SMS
+button-number-flashcall = 📞 Отправить FlashingCall
+button-number-trace = 🔎 Что уходило на номер (/trace)
+number-stale = Эта кнопка уже не действует: пришлите номер ещё раз.
 cancelled = Отменено. Ничего не отправлено.
 nothing-to-cancel = Отменять нечего.
 button-stale = Эта кнопка уже не действует. Начните заново: /send.
@@ -93,6 +110,8 @@ form-schedule-subscriber-zone = 🕰 Время по часовому поясу
 form-schedule-sender-zone = 🕰 Время UTC+3 (по умолчанию платформы)
 form-problems = ⚠️ <b>Исправьте перед отправкой:</b>
 form-stale = Эта форма уже не действует (отправлена, отменена или заменена). Начните заново: /send, /sms или /flashcall.
+form-stale-command = Эта форма уже не действует (отправлена, отменена или заменена). Начните заново: { $command }.
+form-someone-elses = Эту форму заполняет { $name }: её кнопки работают только у автора.
 form-outdated-send = Ничего не отправлено: эта карточка показывала старую версию формы. Проверьте карточку в нынешнем виде и нажмите ✅ ещё раз.
 form-outdated = Эта карточка показывала старую версию формы; ничего не изменено. Пользуйтесь карточкой в нынешнем виде.
 form-updated = ✔️ Изменено на карточке выше: проверьте её и нажмите ✅.
@@ -124,8 +143,14 @@ button-send-time = 📅 Время отправки
 button-delivery-name = 🏷 Название рассылки
 button-json = { "{ }" } JSON
 button-fallback = ↪️ SMS, если звонок не прошёл: { $state }
+button-edit-sms-text = ✏️ Текст SMS
 button-add-step = ➕ Добавить шаг
+button-step-up = ⬆️ Шаг { $number } выше
+button-step-remove = ✖ Убрать шаг { $number }
+button-step-state = ⇄ Шаг { $number }: если не { $state }
 button-refresh = 🔄 Обновить
+refresh-nothing-new = Ничего нового с { $since }.
+refresh-updated = Обновлено.
 button-repeat = 🔁 Отправить ещё раз
 button-retry = ↩️ Спросить ещё раз (тот же id)
 button-repeat-anyway = ⚠️ Всё равно отправить ещё раз
@@ -133,6 +158,7 @@ button-confirm-phone = ✔️ Да, { $country }
 
 prompt-phone = Пришлите номер с кодом страны, например +7 900 123-45-67 (push можно отправить пользователю приложения: <code>user:ID</code>).
 prompt-text = Пришлите новый текст.
+prompt-sms-text = Пришлите текст SMS: оно уйдёт, если звонок не пройдёт.
 prompt-code = Пришлите код, 4 или 6 цифр, отдельно или в тексте: <code>Ваш код 2268</code>.
 prompt-voice-code = Пришлите код VoiceCode: 4 цифры, только код.
 prompt-title = Пришлите заголовок push.
@@ -192,7 +218,8 @@ send-ask-content-whatsapp = Пришлите текст WhatsApp или адре
 cascade-choose = Выберите каскад или соберите свой:
 cascade-builder = 🛠 Собрать свой
 cascade-ask-phone = Пришлите номер с кодом страны.
-cascade-ask-text = Пришлите текст сообщений. Шаг FlashingCall возьмёт его, если в нём есть код из 4 или 6 цифр (<code>Ваш код 2268</code>), иначе получит случайный код.
+cascade-ask-text = Пришлите текст сообщений.
+cascade-ask-text-flashcall = Пришлите текст сообщений. Шаг FlashingCall возьмёт его, если в нём есть код из 4 или 6 цифр (<code>Ваш код 2268</code>), иначе получит случайный код.
 cascade-read-impossible = { $previous } никогда не сообщает READ, поэтому следующий шаг может ждать только DELIVERED.
 
 ## Ответы платформы
@@ -303,6 +330,7 @@ status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
     { $reason }
 status-step-lapsed = { $number }. { $channel }: <b>{ $status }</b> · нет { $state } за { $ttl } → следующий шаг { $time }
+status-step-not-needed = { $number }. { $channel }: — не отправлялось: предыдущий шаг получил { $state }
 status-ttl-default = время жизни по умолчанию аккаунта
 status-app-user = пользователь приложения { $user }
 
@@ -366,10 +394,19 @@ history-title = <b>Ваши последние отправки:</b>
 history-title-all = <b>Последние отправки (все):</b>
 history-line = #{ $id } { $time } · { $channels } → { $phone } · <b>{ $status }</b>
 history-empty = Отправок пока нет.
+history-code = 🔢 <code>{ $code }</code>
 history-older = ◀️ Раньше
+history-newer = ▶️ Позже
+history-only-mine = 👤 Только мои
+history-everyone = 👥 Все
 trace-usage = Пишите так: <code>/trace +7 900 123-45-67</code> (за 24 ч) или <code>/trace +7 900 123-45-67 7d</code>.
 trace-empty = На { $phone } за этот период ничего не отправлялось и отчётов не было.
 trace-title = <b>Всё по { $phone }:</b>
+trace-period = 🕒 За последние { $amount } { $unit ->
+        [m] мин
+        [d] дн.
+       *[h] ч
+    }, с { $since }
 trace-outside-line = { $time } · mtNum { $mt_num } · { $channel } · { $status } (отправлено не этим ботом)
 answer-more-lines = … и ещё { $count ->
     [one] { $count } строка не показана

@@ -12,15 +12,19 @@ from datetime import timedelta
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from bot.sending.cascades import MAX_STEPS
+from bot.sending.cascades import MAX_STEPS, PRESETS
 from bot.sending.drafts import Draft, ScheduleDraft, StepDraft
+from bot.sending.fields import EDITABLE_FIELDS
 from bot.telegram.callbacks import (
+    FORM_KINDS,
     CardAction,
     CardCallback,
     FormAction,
     FormCallback,
     HistoryCallback,
     LanguageCallback,
+    NumberAction,
+    NumberCallback,
 )
 from bot.telegram.limits import (
     CALLBACK_ANSWER_LIMIT,
@@ -216,8 +220,15 @@ async def test_operators_by_the_hundred_come_in_parts(desk: Desk) -> None:
 def test_every_callback_answer_at_its_largest_fits(language: str) -> None:
     t = Catalogs().get(language)
     largest_id = str(2**63 - 1)
+    longest_name = "N" * 129
+    """Telegram: a first name and a last name of 64 characters each."""
     answers = [
         t("form-stale"),
+        t("form-stale-command", command="/flashcall"),
+        t("form-someone-elses", name=longest_name),
+        t("number-stale"),
+        t("refresh-nothing-new", since="23:59:59 +0530"),
+        t("refresh-updated"),
         t("button-stale"),
         t("sending"),
         t("access-refused-short", user_id=largest_id),
@@ -247,14 +258,35 @@ def test_the_failure_reply_at_its_largest_fits() -> None:
 
 def test_every_callback_data_at_its_largest_fits() -> None:
     largest = 2**63 - 1
-    longest_values = ["schedule", "add.WHATSAPP", "state.5", "del.5", "up.5", str(largest)]
+    largest_user = 2**52
+    """Telegram: a user id has at most 52 significant bits."""
+    longest_values = [
+        *EDITABLE_FIELDS,
+        *(f"add.{channel.value}" for channel in MessageType),
+        "state.5",
+        "del.5",
+        "up.5",
+        str(len(PRESETS) - 1),
+        "builder",
+        str(7 * 86_400),
+    ]
     data: list[CallbackData] = [
-        FormCallback(form="x" * 8, action=action, value=value)
+        FormCallback(
+            form="x" * 8,
+            action=action,
+            value=value,
+            version=99_999,
+            kind=kind,
+            author=largest_user,
+        )
         for action in FormAction
         for value in longest_values
+        for kind in FORM_KINDS.values()
     ]
+    data += [FormCallback(form="x" * 8, action=FormAction.TTL, value=str(largest))]
     data += [CardCallback(send_id=largest, action=action) for action in CardAction]
-    data += [HistoryCallback(everyone=True, before=largest)]
+    data += [HistoryCallback(everyone=True, before=largest, after=largest)]
+    data += [NumberCallback(action=action) for action in NumberAction]
     data += [LanguageCallback(language=language) for language in ("ru", "en")]
     for each in data:
         assert len(each.pack().encode()) <= CALLBACK_DATA_LIMIT, each

@@ -101,7 +101,15 @@ async def test_every_cascade_edit_redraws_the_card_and_the_chain_sent_is_the_one
     card = (await admin.send_and_wait("Code text"))[-1]
     outdated = button_data(card, "✅")
 
-    for button in ("➕", "➕ Viber", "➕", "➕ VK", "2 ⬆️", "3 ⇄", "2 ✖"):
+    for button in (
+        "➕",
+        "➕ Viber",
+        "➕",
+        "➕ VK",
+        "⬆️ Step 2 up",
+        "⇄ Step 3",
+        "✖ Remove step 2",
+    ):
         await admin.click_and_wait(button, card)
         if not button.startswith("➕"):  # "➕" shows the channels to add on the card
             assert [m.message_id for m in live_cards(admin)] == [card.message_id]

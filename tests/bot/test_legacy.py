@@ -164,8 +164,11 @@ async def test_viber_then_sms_cascade_falls_through_to_sms(
 
     assert "1. Viber: expired" in text
     # What a JSON preview of the form would show: the legacy body, not the REST one.
-    assert preview["send_viber"] == 1
-    assert preview["phones"] == [{"phone": "79001234564"}]
+    assert (preview["login"], preview["password"]) == (SANDBOX_LOGIN, "***")
+    messages = preview["message"]
+    assert isinstance(messages, list)
+    assert messages[0]["send_viber"] == 1
+    assert messages[0]["phones"] == [{"phone": "79001234564"}]
     assert (send.steps, send.status, send.final) == (("VIBER", "SMS"), "deliver", True)
     assert set(send.legacy_ids) == {"viber", "sms"}
     assert replies == []  # delivered in the end: no failure alert

@@ -115,8 +115,8 @@ async def test_the_pages_get_cascade_viber_vk_sms_goes_and_ends_on_the_card(
         for step in ("Viber", "VK"):
             await admin.click_and_wait("➕", card)
             await admin.click_and_wait(f"➕ {step}", card)
-        await admin.click_and_wait("2 ⬆️", card)  # Viber, SMS, VK
-        await admin.click_and_wait("3 ⬆️", card)  # Viber, VK, SMS
+        await admin.click_and_wait("⬆️ Step 2", card)  # Viber, SMS, VK
+        await admin.click_and_wait("⬆️ Step 3", card)  # Viber, VK, SMS
         form = admin.chat.message(card.message_id)
         assert "Step 2: VK" in form.text
         await admin.click_and_wait("🧩", card)

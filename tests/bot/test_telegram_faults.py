@@ -66,7 +66,7 @@ async def bot_behind(
 async def commands_answered(desk: Desk, case: str) -> None:
     reply = await desk.admin.send_and_wait("/help", timeout=WAIT)
     assert reply, case
-    assert reply[-1].text.startswith("Delivery desk: send a test message"), case
+    assert reply[-1].text.startswith("Delivery desk: test messages"), case
 
 
 async def meet(desk: Desk, proxy: FaultProxy, method: str, fault: str, before: int) -> None:
