@@ -37,7 +37,8 @@ from bot.telegram.replies import (
     show_form,
     update_form,
 )
-from bot.ui.cards import chain_label, form_button
+from bot.ui.cards import chain_label
+from bot.ui.form_card import form_button
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from bot.ui.refusals import refusal_text

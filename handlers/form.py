@@ -47,7 +47,8 @@ from bot.telegram.replies import (
     take_buttons_off,
     update_form,
 )
-from bot.ui.cards import Card, form_button, render_form
+from bot.ui.cards import Card
+from bot.ui.form_card import form_button, render_form
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from bot.ui.timefmt import duration

@@ -26,7 +26,7 @@ from bot.telegram.replies import (
     recent_number_chosen,
     show_form,
 )
-from bot.ui.cards import form_button
+from bot.ui.form_card import form_button
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.channels import CHANNEL_RULES, MessageType

@@ -24,9 +24,10 @@ from bot.telegram.callbacks import (
 from bot.telegram.keyboards import Choice, choice_keyboard
 from bot.telegram.limits import answer_in_parts, plain_text
 from bot.telegram.replies import close_form, edit_card, show_form, typed_number
-from bot.ui.cards import Card, chain_label, recipient_label, repeat_warning_card
+from bot.ui.cards import Card, chain_label, recipient_label
 from bot.ui.i18n import Translator
 from bot.ui.lookups import DEFAULT_TRACE_PERIOD, HISTORY_PAGE, Period, SendViews, parse_period
+from bot.ui.status_card import repeat_warning_card
 from provider.legacy.errors import TooSoonError
 from provider.phone import PhoneNumberError, mask_phone, parse_phone
 from storage import Operator, Send, SendState

@@ -33,7 +33,8 @@ from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
 from bot.telegram.keyboards import Choice
-from bot.ui.cards import Card, form_button, render_form
+from bot.ui.cards import Card
+from bot.ui.form_card import form_button, render_form
 from bot.ui.i18n import Translator
 from bot.ui.lookups import SendViews
 from provider.phone import (

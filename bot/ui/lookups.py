@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from bot.people.access import SENDING_ROLES
 from bot.sending.platform import Platform
 from bot.telegram.limits import fit_message
-from bot.ui.cards import Card, status_card
+from bot.ui.cards import Card
 from bot.ui.i18n import Translator
+from bot.ui.status_card import status_card
 from provider.channels import MessageType
 from provider.legacy import ERROR_STATE
 from provider.reports import error_name

@@ -33,7 +33,8 @@ from bot.telegram.limits import (
     utf16_length,
     visible_length,
 )
-from bot.ui.cards import Card, chain_label, render_form
+from bot.ui.cards import Card, chain_label
+from bot.ui.form_card import render_form
 from bot.ui.i18n import Catalogs
 from playground.views import MessageView
 from provider.channels import CHANNEL_RULES, CascadeState, MessageType
