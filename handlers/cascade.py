@@ -22,11 +22,10 @@ from bot.sending.cascades import (
     edit_chain,
 )
 from bot.sending.drafts import Draft, StepDraft
-from bot.sending.form_state import load_draft
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
-from bot.telegram.filters import ActiveForm
+from bot.telegram.filters import ActiveForm, TypedIntoForm
 from bot.telegram.keyboards import choice_keyboard
 from bot.telegram.replies import (
     ask,
@@ -128,12 +127,8 @@ async def recent_phone_chosen(
 
 
 async def phone_typed(
-    message: Message, state: FSMContext, sending: SendService, t: Translator
+    message: Message, draft: Draft, state: FSMContext, sending: SendService, t: Translator
 ) -> None:
-    draft = await load_draft(state)
-    if draft is None:
-        await message.answer(t("form-stale"))
-        return
     phone = await read_phone(message, t, sending.default_region)
     if phone is None:
         return
@@ -150,15 +145,12 @@ async def _ask_text(message: Message, draft: Draft, state: FSMContext, t: Transl
 
 async def text_typed(
     message: Message,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await load_draft(state)
-    if draft is None:
-        await message.answer(t("form-stale"))
-        return
     preset = str((await state.get_data()).get(PRESET_KEY, BUILDER))
     account = platform.get(draft.account)
     steps = builder_steps(preset if preset in PRESETS else None, message.text or "", account)
@@ -229,9 +221,8 @@ def create_router() -> Router:
         ActiveForm(),
     )
     # A command is never a step's answer: it is a command (a new form replaces this one).
-    typed = (F.text, ~F.text.startswith("/"))
-    router.message.register(phone_typed, CascadeFlow.phone, *typed)
-    router.message.register(text_typed, CascadeFlow.text, *typed)
+    router.message.register(phone_typed, CascadeFlow.phone, TypedIntoForm())
+    router.message.register(text_typed, CascadeFlow.text, TypedIntoForm())
     router.callback_query.register(
         builder_edit, FormCallback.filter(F.action == FormAction.STEP), ActiveForm()
     )

@@ -14,7 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.people.access import AccessService
-from bot.sending.form_state import TYPED_NUMBER_KEY
+from bot.sending.form_state import TYPED_NUMBER_KEY, load_draft
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormCallback, NumberAction, NumberCallback
 from bot.telegram.commands import ROLE_COMMANDS
@@ -46,6 +46,10 @@ async def unknown(
         await message.answer(t("role-not-allowed", role=t("role-" + operator.role.value)))
     elif command.startswith("/"):
         await message.answer(_unknown_command(command, operator.role, t))
+    elif await state.get_state() is not None and await load_draft(state) is None:
+        # A flow's form saved by an older version of the bot: start over.
+        await state.clear()
+        await message.answer(t("form-stale"))
     elif await state.get_state() is not None:
         # A flow waits for a button (a channel, a preset, a sender): text is not an answer.
         await message.answer(t("flow-use-buttons"))

@@ -29,7 +29,6 @@ from bot.sending.fields import (
 from bot.sending.form_state import (
     FormStates,
     editing_field,
-    load_draft,
     next_drawing,
     save_draft,
     start_editing,
@@ -37,7 +36,7 @@ from bot.sending.form_state import (
 from bot.sending.platform import Platform
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
-from bot.telegram.filters import ActiveForm, OutdatedCard
+from bot.telegram.filters import ActiveForm, OutdatedCard, TypedIntoForm
 from bot.telegram.keyboards import choice_keyboard
 from bot.telegram.limits import fit_alert
 from bot.telegram.replies import (
@@ -271,16 +270,12 @@ async def ask_field(
 
 async def field_value(
     message: Message,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await load_draft(state)
-    if draft is None:
-        await state.clear()
-        await message.answer(t("form-stale"))
-        return
     voice_code = platform.get(draft.account).voice_code
     try:
         draft = apply_field(
@@ -327,7 +322,6 @@ def create_router() -> Router:
     router.callback_query.register(outdated_card, FormCallback.filter(), OutdatedCard())
     # A command is never a field's value: it starts something else (a new form replaces
     # this one, taking the buttons off its card).
-    not_a_command = ~F.text.startswith("/")
-    router.message.register(field_value, FormStates.editing, F.text, not_a_command)
-    router.message.register(use_the_buttons, FormStates.confirm, not_a_command)
+    router.message.register(field_value, FormStates.editing, TypedIntoForm())
+    router.message.register(use_the_buttons, FormStates.confirm, ~F.text.startswith("/"))
     return router

@@ -12,11 +12,10 @@ from bot.sending.drafts import Draft, StepDraft, content_from_text
 from bot.sending.extras import parse_app_user
 from bot.sending.field_errors import FieldError
 from bot.sending.fields import apply_field
-from bot.sending.form_state import load_draft
 from bot.sending.platform import Platform, PlatformAccount
 from bot.sending.service import SendService
 from bot.telegram.callbacks import FormAction, FormCallback
-from bot.telegram.filters import ActiveForm
+from bot.telegram.filters import ActiveForm, TypedIntoForm
 from bot.telegram.keyboards import choice_keyboard
 from bot.telegram.replies import (
     ask,
@@ -167,15 +166,12 @@ async def recent_phone_chosen(
 
 async def phone_typed(
     message: Message,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await load_draft(state)
-    if draft is None:
-        await message.answer(t("form-stale"))
-        return
     try:
         user = parse_app_user(message.text or "")
     except FieldError as exc:
@@ -192,15 +188,12 @@ async def phone_typed(
 
 async def app_user_typed(
     message: Message,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await load_draft(state)
-    if draft is None:
-        await message.answer(t("form-stale"))
-        return
     user = (message.text or "").strip()
     if not user:
         await message.answer(t("send-ask-app-user"))
@@ -294,15 +287,12 @@ def _by_template(draft: Draft, platform: Platform) -> bool:
 
 async def content_typed(
     message: Message,
+    draft: Draft,
     state: FSMContext,
     platform: Platform,
     sending: SendService,
     t: Translator,
 ) -> None:
-    draft = await load_draft(state)
-    if draft is None:
-        await message.answer(t("form-stale"))
-        return
     text = message.text or ""
     if _by_template(draft, platform):
         try:
@@ -330,8 +320,7 @@ def create_router() -> Router:
             handler, step, FormCallback.filter(F.action == action), ActiveForm()
         )
     # A command is never a step's answer: it is a command (a new form replaces this one).
-    typed = (F.text, ~F.text.startswith("/"))
-    router.message.register(phone_typed, SendFlow.phone, *typed)
-    router.message.register(app_user_typed, SendFlow.app_user, *typed)
-    router.message.register(content_typed, SendFlow.content, *typed)
+    router.message.register(phone_typed, SendFlow.phone, TypedIntoForm())
+    router.message.register(app_user_typed, SendFlow.app_user, TypedIntoForm())
+    router.message.register(content_typed, SendFlow.content, TypedIntoForm())
     return router

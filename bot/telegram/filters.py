@@ -1,4 +1,5 @@
-"""Access filters for routers: which roles a router's handlers serve."""
+"""Filters of the routers: which roles a router's handlers serve, and which form a button or
+a typed answer belongs to."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import TelegramObject
+from aiogram.types import Message, TelegramObject
 
-from bot.sending.form_state import active_draft
+from bot.sending.form_state import active_draft, load_draft
 from bot.telegram.callbacks import FormCallback
 from storage import Operator, Role
 
@@ -51,3 +52,16 @@ class OutdatedCard(Filter):
         if draft is None or draft.version == callback_data.version:
             return False
         return {"draft": draft}
+
+
+class TypedIntoForm(Filter):
+    """A text typed as the answer to a flow's question (not a command: a command is never an
+    answer) while the person has a form; the handler gets the form as `draft`. Without a
+    form (one saved by an older version of the bot) no step matches, and the fallback says
+    the form is no longer active."""
+
+    async def __call__(self, event: TelegramObject, state: FSMContext) -> bool | dict[str, Any]:
+        if not isinstance(event, Message) or not event.text or event.text.startswith("/"):
+            return False
+        draft = await load_draft(state)
+        return False if draft is None else {"draft": draft}

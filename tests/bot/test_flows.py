@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aiogram.fsm.storage.base import StorageKey
+
 from bot.settings import AccountConfig, ProviderApi
 from playground import Playground
 from provider.sandbox import RunningSandbox
-from tests.bot.conftest import SENDERS, Desk, make_settings, running_desk
+from tests.bot.conftest import ADMIN_ID, SENDERS, Desk, make_settings, running_desk
 
 
 async def test_flashcall_shows_the_code_big_and_sends_it(desk: Desk) -> None:
@@ -248,4 +250,20 @@ async def test_cancel_works_in_every_state(desk: Desk) -> None:
     assert "Cancelled" in cancelled[-1].text
     # No flow takes the number any more: it is offered what to do with it.
     assert "what shall I do with this number?" in after[-1].text
+    assert not desk.sandbox.received
+
+
+async def test_an_answer_to_a_form_an_older_bot_saved_starts_over(desk: Desk) -> None:
+    """A form the bot can no longer read (saved by an older version): what is typed into
+    it says so, sends nothing and leaves no half-open flow behind."""
+    admin = desk.admin
+    await admin.send_and_wait("/send")
+    await admin.click_and_wait("SMS")
+    key = StorageKey(bot_id=123456, chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    await desk.stores.fsm.set_data(key, {"draft": {"kind": "from an older bot"}})
+
+    replies = await admin.send_and_wait("+7 900 123-45-60")
+
+    assert "no longer active" in replies[-1].text
+    assert await desk.stores.fsm.get_state(key) is None
     assert not desk.sandbox.received
