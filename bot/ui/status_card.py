@@ -121,10 +121,18 @@ def _status_lines(
         if step.status is None and whole_only:
             lines.append(t("status-step-not-reported", number=number, channel=label))
             continue
-        reached = _chain_ended_before(step, by_position, plan)
-        if reached is not None:
+        ended = _chain_ended_before(step, by_position, plan)
+        if ended is not None:
+            at, reached = ended
             lines.append(
-                t("status-step-not-needed", number=number, channel=label, state=reached.value)
+                t(
+                    "status-step-not-needed",
+                    number=number,
+                    channel=label,
+                    state=reached.value,
+                    step=at + 1,
+                    right_before="yes" if at + 1 == step.position else "no",
+                )
             )
             continue
         lapse = _lapse(step, by_position, plan)
@@ -159,20 +167,22 @@ def _step_label(step_type: str, *, voice_code: bool) -> str:
 
 def _chain_ended_before(
     step: StepStatus, by_position: Mapping[int, StepStatus], plan: Sequence[CascadeStep]
-) -> CascadeState | None:
-    """For a cascade step never sent because the step before it got there (seed 000, line
-    11: the next link goes only when its state was not reached): that state; None for a
+) -> tuple[int, CascadeState] | None:
+    """For a cascade step never sent because an earlier step got the state its next link
+    waits for (seed 000, line 11: the next link goes only when that state was not
+    reached, so the chain ends there): that step's position and the state; None for a
     step that ran, or may still run. Not "waiting for a status" for ever."""
     position = step.position
     if step.status is not None or position is None or not 0 < position < len(plan):
         return None
-    wanted = plan[position].resend_if_not
-    previous = by_position.get(position - 1)
-    if wanted is None or previous is None:
-        return None
     # READ is DELIVERED too; DELIVERED is not READ (READ may still come, or the time run out).
     enough = {CascadeState.DELIVERED: ("DELIVERED", "READ"), CascadeState.READ: ("READ",)}
-    return wanted if previous.status in enough[wanted] else None
+    for earlier in range(position):
+        wanted = plan[earlier + 1].resend_if_not
+        reported = by_position.get(earlier)
+        if wanted is not None and reported is not None and reported.status in enough[wanted]:
+            return earlier, wanted
+    return None
 
 
 def _lapse(

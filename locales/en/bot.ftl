@@ -329,7 +329,10 @@ status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
     { $reason }
 status-step-lapsed = { $number }. { $channel }: <b>{ $status }</b> · no { $state } within { $ttl } → next step { $time }
-status-step-not-needed = { $number }. { $channel }: — not sent: the step before it was { $state }
+status-step-not-needed = { $number }. { $channel }: — not sent: { $right_before ->
+        [yes] the step before it was { $state }
+       *[no] the chain ended at step { $step }, which was { $state }
+    }
 status-ttl-default = the account's default lifetime
 status-app-user = app user { $user }
 

@@ -330,7 +330,10 @@ status-step = { $number }. { $channel }: <b>{ $status }</b> { $time }
 status-step-failed = { $number }. { $channel }: <b>{ $status }</b> · { $error } { $time }
     { $reason }
 status-step-lapsed = { $number }. { $channel }: <b>{ $status }</b> · нет { $state } за { $ttl } → следующий шаг { $time }
-status-step-not-needed = { $number }. { $channel }: — не отправлялось: предыдущий шаг получил { $state }
+status-step-not-needed = { $number }. { $channel }: — не отправлялось: { $right_before ->
+        [yes] предыдущий шаг получил { $state }
+       *[no] каскад закончился на шаге { $step }, он получил { $state }
+    }
 status-ttl-default = время жизни по умолчанию аккаунта
 status-app-user = пользователь приложения { $user }
 

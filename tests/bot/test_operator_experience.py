@@ -345,6 +345,25 @@ async def test_a_step_the_chain_never_reached_is_not_waiting_for_ever(desk: Desk
     assert "waiting" not in text
 
 
+async def test_every_step_after_the_one_that_ended_the_chain_says_so(desk: Desk) -> None:
+    admin = desk.admin
+    await admin.send_and_wait("/cascade")
+    await admin.click_and_wait("VK → Viber → FlashingCall → SMS")
+    await admin.send_and_wait("79001234560")  # 0: VK gets READ, which ends the chain
+    card = (await admin.send_and_wait("Hello"))[-1]
+    await admin.click_and_wait("✅", card)
+
+    await desk.playground.wait_for(
+        lambda: "1. VK: READ" in admin.chat.message(card.message_id).text,
+        what="VK read",
+    )
+    text = admin.chat.message(card.message_id).text
+    assert "2. Viber: — not sent: the step before it was READ" in text
+    assert "3. FlashingCall: — not sent: the chain ended at step 1, which was READ" in text
+    assert "4. SMS: — not sent: the chain ended at step 1, which was READ" in text
+    assert "waiting" not in text
+
+
 async def test_the_sms_if_no_call_text_is_editable(desk: Desk) -> None:
     admin = desk.admin
     card = (await admin.send_and_wait(f"/flashcall {NUMBER} 5821"))[-1]
