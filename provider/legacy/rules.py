@@ -73,6 +73,19 @@ TIME_SEND_FORMAT = "%Y-%m-%d %H:%M"
 TIME_CHANGE_STATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 """time_change_state in state answers: ``YYYY-MM-DD hh:mm:ss`` (seed 003, line 151)."""
 
+STATE_FIELDS = (
+    "time_change_state",
+    "state_sms",
+    "state_viber",
+    "state_vk",
+    "num_parts_sms",
+    "price_sms",
+    "price_viber",
+    "price_vk",
+)
+"""What a state answer gives per message besides its id and overall state (seed 003, lines
+144-146 and 285): the fields a client reads and the sandbox writes, every one of them."""
+
 JSON_XML_ONLY_FIELDS = ("name_delivery", "time_send")
 """Fields the page gives for the JSON and XML sends only (seed 003, lines 73-74, 222-223;
 the GET list, lines 9-32, has neither): a GET send carrying them is refused before it

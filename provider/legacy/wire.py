@@ -23,21 +23,12 @@ from provider.errors import (
 from provider.legacy.errors import IdenticalRequestError, LegacyPhoneError, legacy_error
 from provider.legacy.request import LegacySendRequest
 from provider.legacy.results import LegacySendResult, LegacyState, LegacyStatus
+from provider.legacy.rules import STATE_FIELDS
 from provider.legacy.xmldoc import XmlError, parse_document, sub, to_document
 
 SendOutcome = LegacySendResult | LegacyPhoneError
 
 _DESCRIPTION_LIMIT = 500
-_STATE_FIELDS = (
-    "time_change_state",
-    "state_sms",
-    "state_viber",
-    "state_vk",
-    "num_parts_sms",
-    "price_sms",
-    "price_viber",
-    "price_vk",
-)
 _NO_ENTRY_FOR_PHONE = "the platform's answer has no entry for this phone"
 
 
@@ -276,7 +267,7 @@ def read_xml_states(content: bytes, http_status: int, ids: Sequence[str]) -> lis
 
 def _state(id_message: str, state: str, fields: Mapping[str, str]) -> LegacyState:
     return LegacyState.from_wire(
-        id_message, _cut(state), {k: fields.get(k, "") for k in _STATE_FIELDS}
+        id_message, _cut(state), {k: fields.get(k, "") for k in STATE_FIELDS}
     )
 
 

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from provider.legacy.request import LegacyMessage, LegacyRecipient
 from provider.legacy.rules import (
     IDENTICAL_REQUEST_WINDOW,
+    STATE_FIELDS,
     TIME_CHANGE_STATE_FORMAT,
     UNKNOWN_ID_TEXT,
     LegacyChannel,
@@ -38,16 +39,6 @@ PRICES: Mapping[LegacyChannel, Decimal] = MappingProxyType(
 )
 """What the sandbox charges per message (SMS: per part) once a channel was sent."""
 
-STATE_FIELDS = (
-    "time_change_state",
-    "state_sms",
-    "state_viber",
-    "state_vk",
-    "num_parts_sms",
-    "price_sms",
-    "price_viber",
-    "price_vk",
-)
 _SEEN_LIMIT = 10_000
 
 
